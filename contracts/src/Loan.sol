@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.37;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {ILoan, BorrowerPosition, LenderPosition} from "./interfaces/ILoan.sol";
+import {ICreditBureau} from "./interfaces/ICreditBureau.sol";
+import {Errors} from "./libraries/Errors.sol";
+import {Events} from "./libraries/Events.sol";
+import {LoanTerms, LoanTermsCodec} from "./libraries/LoanTerms.sol";
+import {ScheduleMath} from "./libraries/ScheduleMath.sol";
+
+/// @title Loan
+/// @notice One pooled ALOE loan, deployed by the CreditBureau as a clone whose immutable arguments
+///         carry the creator and the terms (so creating a loan writes no storage of its own).
+/// @dev Accounting, all in the loan's asset:
+///      - lenders' pool = repaid - fee, where fee = repaid * interestShare * creatorFeePerMil / 1000 and
+///        interestShare = (scheduledTotal - totalAmount) / scheduledTotal, i.e. every payment is split
+///        between principal and interest in the loan-wide proportion; the fee rounds down;
+///      - a lender is entitled to floor(pool * invested / totalAmount), so lenders never take more than
+///        the pool; the floors leave at most (lenders - 1) base units of rounding dust in the contract;
+///      - before funding, nothing leaves; after a failed funding, lenders get exactly their investment.
+///      Every state-changing entry point is nonReentrant and moves tokens last.
+contract Loan is ILoan, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    /// @inheritdoc ILoan
+    address public immutable bureau;
+    address private immutable _implementation;
+
+    // ---- state: three packed slots and two position maps ----
+    // Slot 0 is written by every invest and borrow, so the funding moment costs no fresh slot.
+    uint96 private _totalInvested;
+    uint96 private _totalRequested;
+    uint40 private _fundedAt;
+    uint128 private _totalRepaid;
+    /// Sum over borrowers of installment * numPayments: everything the schedules will collect.
+    uint128 private _scheduledTotal;
+    uint128 private _feesWithdrawn;
+    mapping(address => LenderPosition) private _lenders;
+    mapping(address => BorrowerPosition) private _borrowers;
+
+    constructor(address bureau_) {
+        bureau = bureau_;
+        _implementation = address(this);
+    }
+
+    // =========================================================================================
+    //                                         FUNDING
+    // =========================================================================================
+
+    /// @inheritdoc ILoan
+    function invest(uint256 amount) external payable nonReentrant {
+        LoanTerms memory t = _terms();
+        _checkEtherValue(t, amount);
+        if (amount == 0) revert Errors.ZeroAmount();
+        _checkAcceptingFunds(t);
+        uint256 available = t.totalAmount - _totalInvested;
+        if (amount > available) revert Errors.OverInvestment(amount, available);
+
+        // Safe casts: amount <= available < 2^96.
+        _lenders[msg.sender].invested += uint128(amount);
+        _totalInvested += uint96(amount);
+        emit Events.Invested(msg.sender, amount, _totalInvested);
+        _fundIfComplete(t);
+
+        _pull(t, msg.sender, amount);
+    }
+
+    /// @inheritdoc ILoan
+    function borrow(uint256 amount) external nonReentrant {
+        LoanTerms memory t = _terms();
+        if (amount == 0) revert Errors.ZeroAmount();
+        _checkAcceptingFunds(t);
+        BorrowerPosition storage position = _borrowers[msg.sender];
+        if (position.principal != 0) revert Errors.AlreadyRequested(msg.sender);
+        uint256 available = t.totalAmount - _totalRequested;
+        if (amount > available) revert Errors.OverRequest(amount, available);
+        uint256 score = ICreditBureau(bureau)
+            .getScore(msg.sender, amount, t.intRatePerMil, t.numPayments, t.secondsBetweenPayments);
+        if (score < t.minCreditScore) revert Errors.ScoreBelowMinimum(score, t.minCreditScore);
+
+        uint256 installment = ScheduleMath.installmentUp(amount, t.intRatePerMil, t.numPayments);
+        position.principal = uint96(amount);
+        _totalRequested += uint96(amount);
+        // installment <= 2 * amount for rates <= 100%, so this stays far below 2^128.
+        _scheduledTotal += uint128(installment * t.numPayments);
+        emit Events.BorrowRequested(msg.sender, amount, installment, _totalRequested);
+        _fundIfComplete(t);
+
+        ICreditBureau(bureau).updateScoreBorrow(msg.sender, amount);
+    }
+
+    /// @inheritdoc ILoan
+    function cancelBorrow() external nonReentrant {
+        LoanTerms memory t = _terms();
+        if (_fundedAt != 0) revert Errors.AlreadyFunded();
+        BorrowerPosition storage position = _borrowers[msg.sender];
+        uint256 principal = position.principal;
+        if (principal == 0) revert Errors.NoRequest(msg.sender);
+
+        uint256 installment = ScheduleMath.installmentUp(principal, t.intRatePerMil, t.numPayments);
+        position.principal = 0;
+        _totalRequested -= uint96(principal);
+        _scheduledTotal -= uint128(installment * t.numPayments);
+        emit Events.BorrowCancelled(msg.sender, principal);
+
+        ICreditBureau(bureau).updateScoreBorrowCancelled(msg.sender, principal);
+    }
+
+    /// @inheritdoc ILoan
+    function disburse() external nonReentrant {
+        LoanTerms memory t = _terms();
+        if (_fundedAt == 0) revert Errors.NotFunded();
+        BorrowerPosition storage position = _borrowers[msg.sender];
+        uint256 principal = position.principal;
+        if (principal == 0) revert Errors.NoRequest(msg.sender);
+        if (position.disbursed) revert Errors.AlreadyDisbursed(msg.sender);
+
+        position.disbursed = true;
+        emit Events.Disbursed(msg.sender, principal);
+
+        _push(t, msg.sender, principal);
+    }
+
+    // =========================================================================================
+    //                                        REPAYMENT
+    // =========================================================================================
+
+    /// @inheritdoc ILoan
+    function makePayment(uint256 amount) external payable nonReentrant {
+        LoanTerms memory t = _terms();
+        _checkEtherValue(t, amount);
+        if (amount == 0) revert Errors.ZeroAmount();
+        if (_fundedAt == 0) revert Errors.NotFunded();
+        BorrowerPosition storage position = _borrowers[msg.sender];
+        uint256 principal = position.principal;
+        if (principal == 0) revert Errors.NoRequest(msg.sender);
+        uint256 scheduled = ScheduleMath.installmentUp(principal, t.intRatePerMil, t.numPayments) * t.numPayments;
+        uint256 owing = scheduled - position.paid;
+        if (amount > owing) revert Errors.PaymentExceedsOwed(amount, owing);
+
+        uint128 paid = position.paid + uint128(amount);
+        position.paid = paid;
+        _totalRepaid += uint128(amount);
+        emit Events.PaymentMade(msg.sender, amount, paid);
+
+        ICreditBureau(bureau).updateScoreRepayment(msg.sender, amount, amount == owing);
+        _pull(t, msg.sender, amount);
+    }
+
+    /// @inheritdoc ILoan
+    function withdraw(uint256 amount) external nonReentrant {
+        LoanTerms memory t = _terms();
+        if (amount == 0) revert Errors.ZeroAmount();
+        uint256 available = _withdrawable(t, msg.sender);
+        if (amount > available) revert Errors.WithdrawalExceedsAvailable(amount, available);
+
+        _lenders[msg.sender].withdrawn += uint128(amount);
+        emit Events.Withdrawn(msg.sender, amount, _fundedAt == 0);
+
+        _push(t, msg.sender, amount);
+    }
+
+    /// @inheritdoc ILoan
+    function withdrawFees() external nonReentrant {
+        (address creator, LoanTerms memory t) = _creatorAndTerms();
+        if (msg.sender != creator) revert Errors.NotCreator(msg.sender);
+        uint256 amount = _feesAccrued(t) - _feesWithdrawn;
+        if (amount == 0) revert Errors.ZeroAmount();
+
+        _feesWithdrawn += uint128(amount);
+        emit Events.FeesWithdrawn(creator, amount);
+
+        _push(t, creator, amount);
+    }
+
+    // =========================================================================================
+    //                                         DEFAULTS
+    // =========================================================================================
+
+    /// @inheritdoc ILoan
+    function confirmDefault(address borrower) external returns (uint256 arrearsNow) {
+        if (msg.sender != bureau) revert Errors.NotBureau(msg.sender);
+        LoanTerms memory t = _terms();
+        BorrowerPosition storage position = _borrowers[borrower];
+        if (position.defaulted) revert Errors.AlreadyDefaulted(borrower);
+        if (!_isInDefault(t, position, block.timestamp)) revert Errors.NotInDefault(borrower);
+
+        position.defaulted = true;
+        arrearsNow = _arrears(t, position, block.timestamp);
+        emit Events.DefaultMarked(borrower, arrearsNow);
+    }
+
+    // =========================================================================================
+    //                                          VIEWS
+    // =========================================================================================
+
+    /// @inheritdoc ILoan
+    function terms() external view returns (address creator, LoanTerms memory) {
+        return _creatorAndTerms();
+    }
+
+    /// @inheritdoc ILoan
+    function fundedAt() external view returns (uint256) {
+        return _fundedAt;
+    }
+
+    /// @inheritdoc ILoan
+    function isReady() external view returns (bool) {
+        return _fundedAt != 0;
+    }
+
+    /// @inheritdoc ILoan
+    function isFailed() external view returns (bool) {
+        return _isFailed(_terms());
+    }
+
+    /// @inheritdoc ILoan
+    function totals()
+        external
+        view
+        returns (uint256 invested, uint256 requested, uint256 repaid, uint256 scheduledTotal)
+    {
+        return (_totalInvested, _totalRequested, _totalRepaid, _scheduledTotal);
+    }
+
+    /// @inheritdoc ILoan
+    function availableToBorrow() external view returns (uint256) {
+        LoanTerms memory t = _terms();
+        if (_fundedAt != 0 || block.timestamp > t.fundDate) return 0;
+        return t.totalAmount - _totalRequested;
+    }
+
+    /// @inheritdoc ILoan
+    function borrowerPosition(address borrower) external view returns (BorrowerPosition memory) {
+        return _borrowers[borrower];
+    }
+
+    /// @inheritdoc ILoan
+    function lenderPosition(address lender) external view returns (LenderPosition memory) {
+        return _lenders[lender];
+    }
+
+    /// @inheritdoc ILoan
+    function installmentOf(address borrower) external view returns (uint256) {
+        return _installment(_terms(), _borrowers[borrower]);
+    }
+
+    /// @inheritdoc ILoan
+    function amountDue(address borrower, uint256 t) external view returns (uint256) {
+        return _amountDue(_terms(), _borrowers[borrower], t);
+    }
+
+    /// @inheritdoc ILoan
+    function arrears(address borrower, uint256 t) external view returns (uint256) {
+        return _arrears(_terms(), _borrowers[borrower], t);
+    }
+
+    /// @inheritdoc ILoan
+    function owed(address borrower) external view returns (uint256) {
+        BorrowerPosition storage position = _borrowers[borrower];
+        LoanTerms memory t = _terms();
+        return _installment(t, position) * t.numPayments - position.paid;
+    }
+
+    /// @inheritdoc ILoan
+    function isInDefault(address borrower, uint256 t) external view returns (bool) {
+        return _isInDefault(_terms(), _borrowers[borrower], t);
+    }
+
+    /// @inheritdoc ILoan
+    function withdrawable(address lender) external view returns (uint256) {
+        return _withdrawable(_terms(), lender);
+    }
+
+    /// @inheritdoc ILoan
+    function feesWithdrawable() external view returns (uint256) {
+        return _feesAccrued(_terms()) - _feesWithdrawn;
+    }
+
+    // =========================================================================================
+    //                                        INTERNALS
+    // =========================================================================================
+
+    function _creatorAndTerms() private view returns (address, LoanTerms memory) {
+        if (address(this) == _implementation) revert Errors.NotAClone();
+        return LoanTermsCodec.decode(Clones.fetchCloneArgs(address(this)));
+    }
+
+    function _terms() private view returns (LoanTerms memory t) {
+        (, t) = _creatorAndTerms();
+    }
+
+    function _checkAcceptingFunds(LoanTerms memory t) private view {
+        if (_fundedAt != 0 || block.timestamp > t.fundDate) revert Errors.FundingClosed();
+    }
+
+    function _isFailed(LoanTerms memory t) private view returns (bool) {
+        return _fundedAt == 0 && block.timestamp > t.fundDate;
+    }
+
+    /// The schedule starts the moment both sides reach the total.
+    function _fundIfComplete(LoanTerms memory t) private {
+        if (_totalInvested == t.totalAmount && _totalRequested == t.totalAmount) {
+            _fundedAt = uint40(block.timestamp);
+            emit Events.Funded(uint40(block.timestamp));
+        }
+    }
+
+    function _installment(LoanTerms memory t, BorrowerPosition storage position) private view returns (uint256) {
+        return ScheduleMath.installmentUp(position.principal, t.intRatePerMil, t.numPayments);
+    }
+
+    function _amountDue(LoanTerms memory t, BorrowerPosition storage position, uint256 time)
+        private
+        view
+        returns (uint256)
+    {
+        uint256 start = _fundedAt;
+        if (start == 0 || time < start) return 0;
+        return ScheduleMath.amountDue(_installment(t, position), t.numPayments, t.secondsBetweenPayments, time - start);
+    }
+
+    function _arrears(LoanTerms memory t, BorrowerPosition storage position, uint256 time)
+        private
+        view
+        returns (uint256)
+    {
+        uint256 due = _amountDue(t, position, time);
+        uint256 paid = position.paid;
+        return due > paid ? due - paid : 0;
+    }
+
+    /// Judged with today's payments against the schedule `gracePeriod` ago: a borrower who caught up
+    /// since is not in default, and one behind by a full installment for the whole grace period is.
+    function _isInDefault(LoanTerms memory t, BorrowerPosition storage position, uint256 time)
+        private
+        view
+        returns (bool)
+    {
+        if (_fundedAt == 0 || position.principal == 0 || time < uint256(_fundedAt) + t.gracePeriod) return false;
+        uint256 installment = _installment(t, position);
+        uint256 remaining = installment * t.numPayments - position.paid;
+        if (remaining == 0) return false;
+        return _arrears(t, position, time - t.gracePeriod) >= Math.min(installment, remaining);
+    }
+
+    function _feesAccrued(LoanTerms memory t) private view returns (uint256) {
+        uint256 repaid = _totalRepaid;
+        // Nothing is repaid before funding, when requests may still sum to less than totalAmount;
+        // from funding on scheduled >= totalAmount (installments round up), so the interest cannot underflow.
+        if (repaid == 0) return 0;
+        uint256 scheduled = _scheduledTotal;
+        // repaid, interest < 2^113 and fee <= 1000: the product stays below 2^236.
+        return repaid * (scheduled - t.totalAmount) * t.creatorFeePerMil / (scheduled * ScheduleMath.PER_MIL);
+    }
+
+    function _withdrawable(LoanTerms memory t, address lender) private view returns (uint256) {
+        LenderPosition storage position = _lenders[lender];
+        if (_fundedAt == 0) return _isFailed(t) ? position.invested - position.withdrawn : 0;
+        uint256 pool = _totalRepaid - _feesAccrued(t);
+        return pool * position.invested / t.totalAmount - position.withdrawn;
+    }
+
+    function _checkEtherValue(LoanTerms memory t, uint256 amount) private view {
+        uint256 expected = t.asset == address(0) ? amount : 0;
+        if (msg.value != expected) revert Errors.WrongEtherValue(msg.value, expected);
+    }
+
+    /// Pulls `amount` of a token loan's asset from `from`; ether arrived with the call.
+    function _pull(LoanTerms memory t, address from, uint256 amount) private {
+        if (t.asset == address(0)) return;
+        IERC20 token = IERC20(t.asset);
+        uint256 before = token.balanceOf(address(this));
+        token.safeTransferFrom(from, address(this), amount);
+        uint256 received = token.balanceOf(address(this)) - before;
+        if (received != amount) revert Errors.TransferAmountMismatch(amount, received);
+    }
+
+    function _push(LoanTerms memory t, address to, uint256 amount) private {
+        if (t.asset == address(0)) {
+            (bool ok,) = to.call{value: amount}("");
+            if (!ok) revert Errors.EtherTransferFailed(to, amount);
+        } else {
+            IERC20(t.asset).safeTransfer(to, amount);
+        }
+    }
+}

@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.37;
+
+import {LoanTerms} from "../libraries/LoanTerms.sol";
+
+/// @notice One borrower's position in a loan (one storage slot).
+struct BorrowerPosition {
+    /// @notice The amount requested (the principal).
+    uint96 principal;
+    /// @notice Everything paid so far.
+    uint128 paid;
+    /// @notice Whether the principal was handed over.
+    bool disbursed;
+    /// @notice Whether the bureau confirmed a default.
+    bool defaulted;
+}
+
+/// @notice One lender's position in a loan (one storage slot).
+struct LenderPosition {
+    /// @notice The amount invested.
+    uint128 invested;
+    /// @notice Everything withdrawn so far (repayments share or refund).
+    uint128 withdrawn;
+}
+
+/// @title ILoan
+/// @notice One pooled loan: many lenders invest, many borrowers request, and once both sides reach
+///         the total the schedule starts. Borrowers repay level installments; lenders withdraw their
+///         pro-rata share of repayments less the creator's fee on interest.
+interface ILoan {
+    // ---- funding ----
+
+    /// @notice Invests `amount` (ether: msg.value must equal it; token: pulled with transferFrom).
+    function invest(uint256 amount) external payable;
+
+    /// @notice Requests `amount`; needs a registered borrower with score >= minCreditScore.
+    function borrow(uint256 amount) external;
+
+    /// @notice Withdraws the caller's request before the loan funds (or after it failed to fund).
+    function cancelBorrow() external;
+
+    /// @notice Whether the loan has funded: invested == requested == totalAmount before fundDate.
+    function isReady() external view returns (bool);
+
+    /// @notice Whether the fund date passed without the loan funding; lenders may take refunds.
+    function isFailed() external view returns (bool);
+
+    /// @notice Sends the caller's requested principal once the loan has funded (the paper's get$$$).
+    function disburse() external;
+
+    // ---- repayment ----
+
+    /// @notice Pays `amount` towards the caller's schedule (at most what they still owe).
+    function makePayment(uint256 amount) external payable;
+
+    /// @notice Withdraws up to what the caller may take: their share of repayments, or a refund.
+    function withdraw(uint256 amount) external;
+
+    /// @notice Sends the creator the fee accrued on repaid interest. Creator only.
+    function withdrawFees() external;
+
+    // ---- defaults ----
+
+    /// @notice Marks `borrower` in default and returns their arrears. Bureau only; reverts unless in default.
+    function confirmDefault(address borrower) external returns (uint256 arrears);
+
+    // ---- views ----
+
+    /// @notice The bureau that created this loan.
+    function bureau() external view returns (address);
+
+    /// @notice The creator and the terms.
+    function terms() external view returns (address creator, LoanTerms memory);
+
+    /// @notice Timestamp the loan funded (0 before).
+    function fundedAt() external view returns (uint256);
+
+    /// @notice Totals: invested, requested, repaid, and the sum of all borrowers' scheduled payments.
+    function totals()
+        external
+        view
+        returns (uint256 invested, uint256 requested, uint256 repaid, uint256 scheduledTotal);
+
+    /// @notice What can still be invested or requested (0 once funded, failed or closed).
+    function availableToBorrow() external view returns (uint256);
+
+    /// @notice `borrower`'s position.
+    function borrowerPosition(address borrower) external view returns (BorrowerPosition memory);
+
+    /// @notice `lender`'s position.
+    function lenderPosition(address lender) external view returns (LenderPosition memory);
+
+    /// @notice `borrower`'s per-period installment.
+    function installmentOf(address borrower) external view returns (uint256);
+
+    /// @notice What `borrower` should have paid by time `t` under the schedule.
+    function amountDue(address borrower, uint256 t) external view returns (uint256);
+
+    /// @notice How far `borrower` is behind the schedule at time `t` (0 when on or ahead of it).
+    function arrears(address borrower, uint256 t) external view returns (uint256);
+
+    /// @notice What `borrower` still owes in all.
+    function owed(address borrower) external view returns (uint256);
+
+    /// @notice Whether `borrower` is in default at time `t`: since at least `t - gracePeriod` they have
+    ///         been behind by a full installment (or by everything left, when less remains).
+    function isInDefault(address borrower, uint256 t) external view returns (bool);
+
+    /// @notice What `lender` may withdraw now.
+    function withdrawable(address lender) external view returns (uint256);
+
+    /// @notice The creator's fee accrued and not yet withdrawn.
+    function feesWithdrawable() external view returns (uint256);
+}

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.37;
+
+/// @title Errors
+/// @notice Every custom error of the Aloe protocol, in one place so off-chain code decodes them all.
+library Errors {
+    // ---- access control ----
+    /// @notice The caller is not a notary of this bureau.
+    error NotNotary(address caller);
+    /// @notice The caller is not a loan created by this bureau.
+    error NotLoan(address caller);
+    /// @notice The caller is not the bureau that created this loan.
+    error NotBureau(address caller);
+    /// @notice The caller is not this loan's creator.
+    error NotCreator(address caller);
+
+    // ---- registration ----
+    /// @notice The address already has (or once had) a score ledger.
+    error AddressAlreadyUsed(address borrower);
+    /// @notice The address has no score ledger.
+    error NotRegistered(address borrower);
+    /// @notice FICO scores lie in [300, 850].
+    error InvalidFicoScore(uint256 ficoScore);
+    /// @notice A registration timestamp may not lie in the future.
+    error TimestampInFuture(uint256 timestamp);
+    /// @notice The zero address cannot be a notary or a borrower.
+    error ZeroAddress();
+    /// @notice The notary is already in the set.
+    error AlreadyNotary(address notary);
+
+    // ---- loan terms ----
+    /// @notice Amounts must be positive.
+    error ZeroAmount();
+    /// @notice A loan's total must fit in 96 bits (about 7.9e28 base units).
+    error AmountTooLarge(uint256 amount);
+    /// @notice Interest per period is at most 1000 per mil (100%).
+    error InterestRateTooHigh(uint256 intRatePerMil);
+    /// @notice A schedule has between 1 and 1200 payments.
+    error InvalidNumPayments(uint256 numPayments);
+    /// @notice The payment period must be between one minute and ten years.
+    error InvalidPaymentPeriod(uint256 secondsBetweenPayments);
+    /// @notice Credit scores are in thousandths, at most 1000.
+    error InvalidMinCreditScore(uint256 minCreditScore);
+    /// @notice The fund date must lie in the future (and fit 40 bits).
+    error InvalidFundDate(uint256 fundDate);
+    /// @notice The grace period must be at most ten years.
+    error InvalidGracePeriod(uint256 gracePeriod);
+    /// @notice The creator's fee is at most 1000 per mil of the interest.
+    error CreatorFeeTooHigh(uint256 creatorFeePerMil);
+    /// @notice An ERC-20 asset must be a contract.
+    error AssetNotContract(address asset);
+
+    // ---- loan lifecycle ----
+    /// @notice The loan no longer takes investments or borrow requests.
+    error FundingClosed();
+    /// @notice The loan has not funded.
+    error NotFunded();
+    /// @notice The loan has already funded.
+    error AlreadyFunded();
+    /// @notice The Loan implementation is only used through its clones.
+    error NotAClone();
+    /// @notice There is no loan at `index`; `count` loans exist.
+    error LoanIndexOutOfRange(uint256 index, uint256 count);
+    /// @notice `loan` was not created by this bureau.
+    error UnknownLoan(address loan);
+    /// @notice Investing this much would exceed the loan's total.
+    error OverInvestment(uint256 amount, uint256 available);
+    /// @notice Requesting this much would exceed the loan's total.
+    error OverRequest(uint256 amount, uint256 available);
+    /// @notice Each borrower makes one request per loan.
+    error AlreadyRequested(address borrower);
+    /// @notice The borrower has no request in this loan.
+    error NoRequest(address borrower);
+    /// @notice The borrower's score is below the loan's minimum.
+    error ScoreBelowMinimum(uint256 score, uint256 minCreditScore);
+    /// @notice The borrower already received their funds.
+    error AlreadyDisbursed(address borrower);
+    /// @notice The payment is larger than what the borrower still owes.
+    error PaymentExceedsOwed(uint256 amount, uint256 owed);
+    /// @notice The withdrawal is larger than what the caller may withdraw now.
+    error WithdrawalExceedsAvailable(uint256 amount, uint256 available);
+    /// @notice For an ether loan msg.value must equal the amount; for a token loan it must be zero.
+    error WrongEtherValue(uint256 sent, uint256 expected);
+    /// @notice The token delivered a different amount than asked (fee-on-transfer tokens are refused).
+    error TransferAmountMismatch(uint256 expected, uint256 received);
+    /// @notice Sending ether to the recipient failed.
+    error EtherTransferFailed(address to, uint256 amount);
+    /// @notice The borrower is not in default on this loan.
+    error NotInDefault(address borrower);
+    /// @notice The borrower's default on this loan was already confirmed.
+    error AlreadyDefaulted(address borrower);
+}

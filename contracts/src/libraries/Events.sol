@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.37;
+
+/// @title Events
+/// @notice Every event of the Aloe protocol: enough for an indexer to rebuild all state.
+library Events {
+    // ---- CreditBureau ----
+    /// @notice `notary` may now register borrowers.
+    event NotaryAdded(address indexed notary);
+    /// @notice `notary` may no longer register borrowers.
+    event NotaryRemoved(address indexed notary);
+    /// @notice `notary` registered `borrower` with an initial FICO score at `timestamp`.
+    event ScoreLedgerInitialized(address indexed borrower, address indexed notary, uint16 ficoScore, uint40 timestamp);
+    /// @notice A loan was created by `creator` with these terms.
+    event LoanCreated(
+        address indexed loan,
+        address indexed creator,
+        address indexed asset,
+        uint96 totalAmount,
+        uint16 intRatePerMil,
+        uint16 numPayments,
+        uint32 secondsBetweenPayments,
+        uint16 minCreditScore,
+        uint40 fundDate,
+        uint32 gracePeriod,
+        uint16 creatorFeePerMil
+    );
+    /// @notice `borrower`'s ledger recorded a borrow request of `amount` in `loan`.
+    event ScoreBorrowUpdated(address indexed borrower, address indexed loan, uint256 amount);
+    /// @notice `borrower`'s ledger dropped a withdrawn or lapsed request of `amount` in `loan`.
+    event ScoreBorrowCancelled(address indexed borrower, address indexed loan, uint256 amount);
+    /// @notice `borrower`'s ledger recorded a payment of `amount` to `loan`.
+    event ScoreRepaymentUpdated(address indexed borrower, address indexed loan, uint256 amount);
+    /// @notice `reporter` showed that `borrower` is in default on `loan`, owing `arrears` past due.
+    event DefaultConfirmed(address indexed loan, address indexed borrower, address indexed reporter, uint256 arrears);
+
+    // ---- Loan ----
+    /// @notice `lender` invested `amount`; the loan now holds `totalInvested` of investment.
+    event Invested(address indexed lender, uint256 amount, uint256 totalInvested);
+    /// @notice `borrower` requested `amount`, to be repaid in installments of `installment`.
+    event BorrowRequested(address indexed borrower, uint256 amount, uint256 installment, uint256 totalRequested);
+    /// @notice `borrower` withdrew their request of `amount` before the loan funded.
+    event BorrowCancelled(address indexed borrower, uint256 amount);
+    /// @notice The loan is fully invested and fully requested: its schedule starts at `fundedAt`.
+    event Funded(uint40 fundedAt);
+    /// @notice `borrower` received their `amount`.
+    event Disbursed(address indexed borrower, uint256 amount);
+    /// @notice `borrower` paid `amount`; they have paid `totalPaid` in all.
+    event PaymentMade(address indexed borrower, uint256 amount, uint256 totalPaid);
+    /// @notice `lender` withdrew `amount` (`refund` when the loan failed to fund).
+    event Withdrawn(address indexed lender, uint256 amount, bool refund);
+    /// @notice The creator withdrew `amount` of fees.
+    event FeesWithdrawn(address indexed creator, uint256 amount);
+    /// @notice The bureau confirmed `borrower`'s default on this loan.
+    event DefaultMarked(address indexed borrower, uint256 arrears);
+}

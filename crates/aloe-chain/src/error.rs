@@ -1,0 +1,57 @@
+//! Errors from either backend.
+
+use alloy_primitives::{Address, Bytes};
+
+/// Result of chain operations.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What can go wrong talking to a chain.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The EVM executed the transaction and it reverted; `data` is the revert payload.
+    #[error("transaction reverted (revert data 0x{})", alloy_primitives::hex::encode(data))]
+    Reverted {
+        /// ABI-encoded revert reason or custom error.
+        data: Bytes,
+    },
+    /// The EVM halted (out of gas, invalid opcode, ...).
+    #[error("transaction halted: {reason}")]
+    Halted {
+        /// The EVM's reason.
+        reason: String,
+    },
+    /// The transaction was not valid for execution (nonce, balance for value, gas cap...).
+    #[error("invalid transaction: {reason}")]
+    InvalidTransaction {
+        /// Why the EVM refused it.
+        reason: String,
+    },
+    /// The backend has no key for the sender.
+    #[error("no signer for {address}; load its key (keystore) before sending from it")]
+    UnknownSigner {
+        /// The sender.
+        address: Address,
+    },
+    /// A development-only operation on a chain that does not support it.
+    #[error("{operation} is not supported by this chain: {reason}")]
+    Unsupported {
+        /// What was asked.
+        operation: &'static str,
+        /// The node's answer.
+        reason: String,
+    },
+    /// The JSON-RPC endpoint failed or answered something unexpected.
+    #[error("JSON-RPC error from {url}: {message}")]
+    Rpc {
+        /// The endpoint.
+        url: String,
+        /// What went wrong.
+        message: String,
+    },
+    /// The transaction was mined but failed, and the node gave no revert data.
+    #[error("transaction {hash} failed on-chain (status 0)")]
+    FailedOnChain {
+        /// The transaction hash.
+        hash: String,
+    },
+}

@@ -1,0 +1,183 @@
+//! The JSON-RPC chain: an alloy provider over HTTP, signing with local keys.
+
+use alloy::{
+    network::{EthereumWallet, TransactionBuilder},
+    providers::{DynProvider, Provider, ProviderBuilder},
+    rpc::types::TransactionRequest,
+    signers::local::PrivateKeySigner,
+    transports::{RpcError, TransportErrorKind},
+};
+use alloy_primitives::{Address, Bytes, U256};
+use std::collections::HashSet;
+use tokio::runtime::Runtime;
+
+use crate::{Chain, Error, Receipt, Result, Snapshot, TxRequest};
+
+/// A chain reached over JSON-RPC: anvil locally, any Ethereum node in production.
+///
+/// The [`Chain`] interface is synchronous (the embedded chain, the hot path, has nothing to wait
+/// for), so this backend owns a single-threaded tokio runtime and blocks on each request.
+pub struct RpcChain {
+    url: String,
+    provider: DynProvider,
+    signers: HashSet<Address>,
+    runtime: Runtime,
+}
+
+impl std::fmt::Debug for RpcChain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RpcChain").field("url", &self.url).field("signers", &self.signers).finish()
+    }
+}
+
+impl RpcChain {
+    /// Connects to `url`, able to send from each of `signers` (at least one).
+    pub fn connect(url: &str, signers: Vec<PrivateKeySigner>) -> Result<Self> {
+        let rpc_error = |message: String| Error::Rpc { url: url.to_owned(), message };
+        let parsed = url.parse().map_err(|e| rpc_error(format!("invalid URL: {e}")))?;
+        let mut signers = signers.into_iter();
+        let first = signers.next().ok_or_else(|| rpc_error("at least one signer is needed".into()))?;
+        let mut addresses = HashSet::from([first.address()]);
+        let mut wallet = EthereumWallet::new(first);
+        for signer in signers {
+            addresses.insert(signer.address());
+            wallet.register_signer(signer);
+        }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| rpc_error(format!("cannot start the I/O runtime: {e}")))?;
+        let provider = runtime.block_on(async {
+            ProviderBuilder::new()
+                // Nonces are read from the node for every transaction: a cached nonce manager counts a
+                // nonce for a transaction whose gas estimation reverted, leaving a gap that stalls the next.
+                .disable_recommended_fillers()
+                .with_simple_nonce_management()
+                .with_gas_estimation()
+                .fetch_chain_id()
+                .wallet(wallet)
+                .connect_http(parsed)
+                .erased()
+        });
+        let mut chain = Self { url: url.to_owned(), provider, signers: addresses, runtime };
+        chain.chain_id()?; // fail early on an unreachable endpoint
+        Ok(chain)
+    }
+
+    /// The endpoint.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    fn rpc_error(&self, error: impl std::fmt::Display) -> Error {
+        Error::Rpc { url: self.url.clone(), message: error.to_string() }
+    }
+
+    /// A node's revert comes as an error response carrying the revert data.
+    fn classify(&self, error: RpcError<TransportErrorKind>) -> Error {
+        match error.as_error_resp().and_then(|payload| payload.as_revert_data()) {
+            Some(data) => Error::Reverted { data },
+            None => self.rpc_error(error),
+        }
+    }
+
+    fn request(&self, tx: &TxRequest) -> TransactionRequest {
+        let request =
+            TransactionRequest::default().with_from(tx.from).with_value(tx.value).with_input(tx.input.clone());
+        match tx.to {
+            Some(to) => request.with_to(to),
+            None => request.into_create(),
+        }
+    }
+
+    fn dev_method<T: serde::de::DeserializeOwned>(
+        &self,
+        operation: &'static str,
+        method: &'static str,
+        params: serde_json::Value,
+    ) -> Result<T> {
+        let unsupported = |reason: String| Error::Unsupported { operation, reason };
+        let answer: serde_json::Value = self
+            .runtime
+            .block_on(self.provider.raw_request(method.into(), params))
+            .map_err(|e| unsupported(e.to_string()))?;
+        serde_json::from_value(answer).map_err(|e| unsupported(format!("unexpected answer to {method}: {e}")))
+    }
+}
+
+impl Chain for RpcChain {
+    fn backend(&self) -> &'static str {
+        "json-rpc"
+    }
+
+    fn chain_id(&mut self) -> Result<u64> {
+        self.runtime.block_on(self.provider.get_chain_id()).map_err(|e| self.rpc_error(e))
+    }
+
+    fn send(&mut self, tx: TxRequest) -> Result<Receipt> {
+        if !self.signers.contains(&tx.from) {
+            return Err(Error::UnknownSigner { address: tx.from });
+        }
+        let request = self.request(&tx);
+        let receipt = self.runtime.block_on(async {
+            let pending = self.provider.send_transaction(request).await.map_err(|e| self.classify(e))?;
+            pending.get_receipt().await.map_err(|e| self.rpc_error(e))
+        })?;
+        if !receipt.status() {
+            return Err(Error::FailedOnChain { hash: receipt.transaction_hash.to_string() });
+        }
+        Ok(Receipt {
+            gas_used: receipt.gas_used,
+            contract_address: receipt.contract_address,
+            logs: receipt.inner.logs().iter().map(|log| log.inner.clone()).collect(),
+        })
+    }
+
+    fn call(&mut self, tx: TxRequest) -> Result<Bytes> {
+        let request = self.request(&tx);
+        self.runtime.block_on(async { self.provider.call(request).await }).map_err(|e| self.classify(e))
+    }
+
+    fn balance(&mut self, account: Address) -> Result<U256> {
+        self.runtime.block_on(async { self.provider.get_balance(account).await }).map_err(|e| self.rpc_error(e))
+    }
+
+    fn code(&mut self, account: Address) -> Result<Bytes> {
+        self.runtime.block_on(async { self.provider.get_code_at(account).await }).map_err(|e| self.rpc_error(e))
+    }
+
+    fn timestamp(&mut self) -> Result<u64> {
+        let block = self
+            .runtime
+            .block_on(async { self.provider.get_block_by_number(alloy::eips::BlockNumberOrTag::Latest).await })
+            .map_err(|e| self.rpc_error(e))?
+            .ok_or_else(|| self.rpc_error("node has no latest block"))?;
+        Ok(block.header.timestamp)
+    }
+
+    fn advance_time(&mut self, seconds: u64) -> Result<u64> {
+        let _: serde_json::Value = self.dev_method("advance_time", "evm_increaseTime", serde_json::json!([seconds]))?;
+        let _: serde_json::Value = self.dev_method("advance_time", "evm_mine", serde_json::json!([]))?;
+        self.timestamp()
+    }
+
+    fn set_balance(&mut self, account: Address, amount: U256) -> Result<()> {
+        let _: serde_json::Value =
+            self.dev_method("set_balance", "anvil_setBalance", serde_json::json!([account, amount]))?;
+        Ok(())
+    }
+
+    fn snapshot(&mut self) -> Result<Snapshot> {
+        let id: U256 = self.dev_method("snapshot", "evm_snapshot", serde_json::json!([]))?;
+        Ok(Snapshot(id))
+    }
+
+    fn revert_to(&mut self, snapshot: Snapshot) -> Result<()> {
+        let reverted: bool = self.dev_method("revert_to", "evm_revert", serde_json::json!([snapshot.0]))?;
+        if reverted {
+            Ok(())
+        } else {
+            Err(Error::Unsupported { operation: "revert_to", reason: format!("node refused snapshot {}", snapshot.0) })
+        }
+    }
+}

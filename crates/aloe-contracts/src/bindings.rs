@@ -1,0 +1,21 @@
+//! Typed bindings generated from the committed artifacts (`contracts/artifacts/*.json`).
+
+#![allow(missing_docs, unreachable_pub, clippy::too_many_arguments)]
+
+use alloy_sol_types::sol;
+
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    CreditBureau,
+    "../../contracts/artifacts/CreditBureau.json"
+);
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    Loan,
+    "../../contracts/artifacts/Loan.json"
+);
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    TestToken,
+    "../../contracts/artifacts/TestToken.json"
+);

@@ -1,0 +1,217 @@
+//! The CreditBureau handle: registration, loan creation and discovery, scores, default reports.
+
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::SolCall;
+use aloe_chain::Chain;
+
+use crate::{
+    Error, Loan, Result, Sent,
+    bindings::CreditBureau as abi,
+    tx::{first_event, send, view},
+};
+
+pub use abi::{LoanTerms, ScoreLedger};
+
+const NAME: &str = "CreditBureau";
+
+/// A deployed CreditBureau.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct CreditBureau {
+    /// Its address.
+    pub address: Address,
+}
+
+impl CreditBureau {
+    fn send<C: SolCall>(&self, chain: &mut dyn Chain, from: Address, call: C) -> Result<Sent> {
+        send(chain, NAME, from, self.address, U256::ZERO, call)
+    }
+
+    fn view<C: SolCall>(&self, chain: &mut dyn Chain, call: C) -> Result<C::Return> {
+        view(chain, NAME, self.address, call)
+    }
+
+    // ---- notaries ----
+
+    /// Lets `notary` register borrowers (owner only).
+    pub fn add_notary(&self, chain: &mut dyn Chain, owner: Address, notary: Address) -> Result<Sent> {
+        self.send(chain, owner, abi::addNotaryCall { notary })
+    }
+
+    /// Revokes `notary` (owner only).
+    pub fn remove_notary(&self, chain: &mut dyn Chain, owner: Address, notary: Address) -> Result<Sent> {
+        self.send(chain, owner, abi::removeNotaryCall { notary })
+    }
+
+    /// Whether `account` is a notary.
+    pub fn is_notary(&self, chain: &mut dyn Chain, account: Address) -> Result<bool> {
+        self.view(chain, abi::isNotaryCall { account })
+    }
+
+    /// The bureau's owner.
+    pub fn owner(&self, chain: &mut dyn Chain) -> Result<Address> {
+        self.view(chain, abi::ownerCall {})
+    }
+
+    // ---- registration ----
+
+    /// Fails with `AddressAlreadyUsed` unless `borrower` was never registered.
+    pub fn verify_unused_address(&self, chain: &mut dyn Chain, borrower: Address) -> Result<()> {
+        self.view(chain, abi::verifyUnusedAddressCall { borrower }).map(|_| ())
+    }
+
+    /// Registers `borrower` with `fico_score`, verified at `timestamp` (notary only).
+    pub fn init_score_ledger(
+        &self,
+        chain: &mut dyn Chain,
+        notary: Address,
+        borrower: Address,
+        fico_score: u64,
+        timestamp: u64,
+    ) -> Result<Sent> {
+        let call =
+            abi::initScoreLedgerCall { borrower, ficoScore: U256::from(fico_score), timestamp: U256::from(timestamp) };
+        self.send(chain, notary, call)
+    }
+
+    /// `borrower`'s ledger.
+    pub fn ledger_of(&self, chain: &mut dyn Chain, borrower: Address) -> Result<ScoreLedger> {
+        self.view(chain, abi::ledgerOfCall { borrower })
+    }
+
+    // ---- loans ----
+
+    /// Creates a loan with `terms`, `creator` as its creator; returns its handle.
+    pub fn create_loan(&self, chain: &mut dyn Chain, creator: Address, terms: LoanTerms) -> Result<Sent<Loan>> {
+        let asset = terms.asset;
+        let sent = self.send(chain, creator, abi::createLoanCall { terms })?;
+        let created = first_event::<abi::LoanCreated>(&sent.receipt, self.address).ok_or(Error::MissingEvent {
+            contract: NAME,
+            function: abi::createLoanCall::SIGNATURE,
+            event: "LoanCreated",
+        })?;
+        Ok(Sent { value: Loan { address: created.loan, asset }, receipt: sent.receipt })
+    }
+
+    /// One page of open loans able to lend `amount_needed`, and where the next page starts.
+    pub fn find_loan(
+        &self,
+        chain: &mut dyn Chain,
+        amount_needed: U256,
+        offset: u64,
+        limit: u64,
+    ) -> Result<(Vec<Address>, u64)> {
+        let call =
+            abi::findLoanCall { amountNeeded: amount_needed, offset: U256::from(offset), limit: U256::from(limit) };
+        let page = self.view(chain, call)?;
+        Ok((page.loans, page.next.saturating_to()))
+    }
+
+    /// Every open loan able to lend `amount_needed`, paging `page_size` loans per call.
+    pub fn find_all_loans(&self, chain: &mut dyn Chain, amount_needed: U256, page_size: u64) -> Result<Vec<Address>> {
+        let count = self.loan_count(chain)?;
+        let (mut found, mut offset) = (Vec::new(), 0);
+        while offset < count {
+            let (page, next) = self.find_loan(chain, amount_needed, offset, page_size)?;
+            found.extend(page);
+            offset = next;
+        }
+        Ok(found)
+    }
+
+    /// Whether `account` is a loan this bureau created.
+    pub fn is_loan(&self, chain: &mut dyn Chain, account: Address) -> Result<bool> {
+        self.view(chain, abi::isLoanCall { account })
+    }
+
+    /// Number of loans created.
+    pub fn loan_count(&self, chain: &mut dyn Chain) -> Result<u64> {
+        Ok(self.view(chain, abi::loanCountCall {})?.saturating_to())
+    }
+
+    /// The `index`-th loan.
+    pub fn loan_at(&self, chain: &mut dyn Chain, index: u64) -> Result<Address> {
+        self.view(chain, abi::loanAtCall { index: U256::from(index) })
+    }
+
+    // ---- ledger updates (only loans may call these; exposed to test that) ----
+
+    /// Records a borrow for `borrower`; succeeds only when `from` is a loan of this bureau.
+    pub fn update_score_borrow(
+        &self,
+        chain: &mut dyn Chain,
+        from: Address,
+        borrower: Address,
+        amount: U256,
+    ) -> Result<Sent> {
+        self.send(chain, from, abi::updateScoreBorrowCall { borrower, amount })
+    }
+
+    /// Records a repayment for `borrower`; succeeds only when `from` is a loan of this bureau.
+    pub fn update_score_repayment(
+        &self,
+        chain: &mut dyn Chain,
+        from: Address,
+        borrower: Address,
+        amount: U256,
+        settled: bool,
+    ) -> Result<Sent> {
+        self.send(chain, from, abi::updateScoreRepaymentCall { borrower, amount, settled })
+    }
+
+    // ---- scores and defaults ----
+
+    /// `client`'s score in thousandths for a request with these terms.
+    pub fn get_score(
+        &self,
+        chain: &mut dyn Chain,
+        client: Address,
+        amount: U256,
+        int_rate_per_mil: u64,
+        num_payments: u64,
+        seconds_between_payments: u64,
+    ) -> Result<u64> {
+        // The cold-start implementation leaves the request's parameters unnamed in its ABI.
+        let call = abi::getScoreCall {
+            client,
+            _1: amount,
+            _2: U256::from(int_rate_per_mil),
+            _3: U256::from(num_payments),
+            _4: U256::from(seconds_between_payments),
+        };
+        Ok(self.view(chain, call)?.saturating_to())
+    }
+
+    /// The per-period installment on `principal`, as the contracts compute it.
+    pub fn quote_installment(
+        &self,
+        chain: &mut dyn Chain,
+        principal: U256,
+        int_rate_per_mil: u64,
+        num_payments: u64,
+    ) -> Result<U256> {
+        let call = abi::quoteInstallmentCall {
+            principal,
+            intRatePerMil: U256::from(int_rate_per_mil),
+            numPayments: U256::from(num_payments),
+        };
+        self.view(chain, call)
+    }
+
+    /// Reports `borrower` in default on `loan`; returns the arrears the bureau confirmed.
+    pub fn report_default(
+        &self,
+        chain: &mut dyn Chain,
+        reporter: Address,
+        loan: Address,
+        borrower: Address,
+    ) -> Result<Sent<U256>> {
+        let sent = self.send(chain, reporter, abi::reportDefaultCall { loan, borrower })?;
+        let confirmed =
+            first_event::<abi::DefaultConfirmed>(&sent.receipt, self.address).ok_or(Error::MissingEvent {
+                contract: NAME,
+                function: abi::reportDefaultCall::SIGNATURE,
+                event: "DefaultConfirmed",
+            })?;
+        Ok(Sent { value: confirmed.arrears, receipt: sent.receipt })
+    }
+}

@@ -1,0 +1,40 @@
+//! Aloe's contracts from Rust: compiled artifacts, typed bindings, one-call deployment and a typed
+//! wrapper for every function.
+//!
+//! - [`bindings`]: the `sol!` types generated from the committed artifacts (calls, events, errors).
+//! - [`Protocol`]: deploys the whole protocol (the [`CreditBureau`], which deploys the Loan
+//!   implementation itself) in one call and holds its addresses, serialisable as a deployment file.
+//! - [`CreditBureau`], [`Loan`], [`Token`]: thin handles over an address; each method encodes one
+//!   call, sends it through any [`aloe_chain::Chain`] and decodes the result.
+//! - [`Error::Reverted`] carries a [`Revert`]: the protocol's custom error, decoded.
+//! - [`schedule`]: the plain-Rust reference of the contracts' amortisation math.
+//!
+//! ```
+//! use aloe_chain::{Chain, EmbeddedChain, dev_signer};
+//! use aloe_contracts::Protocol;
+//!
+//! let mut chain = EmbeddedChain::new();
+//! let owner = dev_signer(0).address();
+//! let protocol = Protocol::deploy(&mut chain, owner).unwrap();
+//! assert!(!chain.code(protocol.bureau.address).unwrap().is_empty());
+//! ```
+
+pub mod artifacts;
+pub mod bindings;
+mod bureau;
+mod error;
+pub mod lifecycle;
+mod loan;
+mod protocol;
+mod revert;
+pub mod schedule;
+mod token;
+mod tx;
+
+pub use bureau::{CreditBureau, LoanTerms, ScoreLedger};
+pub use error::{Error, Result};
+pub use loan::{BorrowerPosition, LenderPosition, Loan, LoanTotals};
+pub use protocol::Protocol;
+pub use revert::Revert;
+pub use token::Token;
+pub use tx::Sent;

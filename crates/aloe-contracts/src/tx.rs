@@ -1,0 +1,73 @@
+//! Sending typed calls through a chain and decoding what comes back.
+
+use alloy_primitives::{Address, U256};
+use alloy_sol_types::{SolCall, SolEvent};
+use aloe_chain::{Chain, Receipt, TxRequest};
+
+use crate::{Error, Result, Revert};
+
+/// A committed transaction's receipt with the value it produced (a created loan's address...).
+#[derive(Debug, Clone)]
+pub struct Sent<T = ()> {
+    /// What the call produced.
+    pub value: T,
+    /// The receipt (gas used, logs).
+    pub receipt: Receipt,
+}
+
+fn classify(contract: &'static str, function: &'static str, error: aloe_chain::Error) -> Error {
+    match error {
+        aloe_chain::Error::Reverted { data } => {
+            Error::Reverted { contract, function, reason: Box::new(Revert::decode(&data)) }
+        }
+        source => Error::Chain { contract, function, source },
+    }
+}
+
+/// Sends `call` from `from` to `to` with `value` and returns the receipt.
+pub(crate) fn send<C: SolCall>(
+    chain: &mut dyn Chain,
+    contract: &'static str,
+    from: Address,
+    to: Address,
+    value: U256,
+    call: C,
+) -> Result<Sent> {
+    let tx = TxRequest::call(from, to).with_value(value).with_input(call.abi_encode());
+    let receipt = chain.send(tx).map_err(|e| classify(contract, C::SIGNATURE, e))?;
+    Ok(Sent { value: (), receipt })
+}
+
+/// Calls `call` read-only on `to` and decodes its return value.
+pub(crate) fn view<C: SolCall>(
+    chain: &mut dyn Chain,
+    contract: &'static str,
+    to: Address,
+    call: C,
+) -> Result<C::Return> {
+    let output = chain
+        .call(TxRequest::call(Address::ZERO, to).with_input(call.abi_encode()))
+        .map_err(|e| classify(contract, C::SIGNATURE, e))?;
+    C::abi_decode_returns(&output).map_err(|source| Error::Decode { contract, function: C::SIGNATURE, source })
+}
+
+/// Deploys `init_code` from `from`.
+pub(crate) fn deploy(
+    chain: &mut dyn Chain,
+    contract: &'static str,
+    from: Address,
+    init_code: Vec<u8>,
+) -> Result<Sent<Address>> {
+    let receipt = chain.send(TxRequest::deploy(from, init_code)).map_err(|e| classify(contract, "constructor", e))?;
+    let address = receipt.contract_address.ok_or(Error::MissingEvent {
+        contract,
+        function: "constructor",
+        event: "contract creation",
+    })?;
+    Ok(Sent { value: address, receipt })
+}
+
+/// The first `E` event emitted by `emitter` in `receipt`.
+pub(crate) fn first_event<E: SolEvent>(receipt: &Receipt, emitter: Address) -> Option<E> {
+    receipt.logs.iter().filter(|log| log.address == emitter).find_map(|log| E::decode_log_data(&log.data).ok())
+}

@@ -1,0 +1,32 @@
+//! One module per subcommand.
+
+pub(crate) mod demo;
+pub(crate) mod deploy;
+pub(crate) mod gas;
+
+use aloe_chain::{Chain, EmbeddedChain, RpcChain, dev_signers};
+use anyhow::Context;
+
+/// The number of development accounts the scenarios use.
+const DEV_ACCOUNTS: usize = 10;
+
+/// The embedded chain, or a development node at `rpc_url` signing with the development keys.
+pub(crate) fn dev_chain(rpc_url: Option<&str>) -> anyhow::Result<Box<dyn Chain>> {
+    Ok(match rpc_url {
+        None => Box::new(EmbeddedChain::new()),
+        Some(url) => {
+            Box::new(RpcChain::connect(url, dev_signers(DEV_ACCOUNTS)).with_context(|| format!("connecting to {url}"))?)
+        }
+    })
+}
+
+/// `amount` base units as a decimal with 18 decimals, trimmed ("12.5").
+pub(crate) fn format_units(amount: alloy_primitives::U256) -> String {
+    let unit = alloy_primitives::U256::from(10u64).pow(alloy_primitives::U256::from(18));
+    let (whole, frac) = (amount / unit, amount % unit);
+    if frac.is_zero() {
+        return whole.to_string();
+    }
+    let frac = format!("{frac:0>18}");
+    format!("{whole}.{}", frac.trim_end_matches('0'))
+}

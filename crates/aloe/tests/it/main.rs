@@ -1,0 +1,74 @@
+//! The `aloe` binary end to end: the demo on the embedded chain, deploy to anvil from a keystore.
+
+use std::process::Command;
+
+use alloy::signers::local::PrivateKeySigner;
+use alloy_primitives::U256;
+use aloe_chain::{Chain, RpcChain, dev_signer};
+
+fn aloe() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_aloe"))
+}
+
+#[test]
+fn demo_runs_the_lifecycle_and_prints_balances_and_gas() {
+    let out = aloe().arg("demo").output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    for expected in ["DefaultConfirmed", "NotInDefault", "ScoreBelowMinimum", "Balances", "makePayment (ether)"] {
+        assert!(stdout.contains(expected), "missing {expected:?} in\n{stdout}");
+    }
+}
+
+#[test]
+#[ignore = "needs anvil: run scripts/test, or set ALOE_ANVIL_URL and pass --include-ignored"]
+fn deploy_from_keystore_writes_a_deployment_and_leaks_nothing() {
+    let url = std::env::var("ALOE_ANVIL_URL").expect("ALOE_ANVIL_URL");
+    let dir = std::env::temp_dir().join(format!("aloe-deploy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // A deployer of its own (not one of the scenario's accounts), funded on anvil.
+    let key = dev_signer(20);
+    let password = "correct horse battery staple";
+    let mut rng = rand_core_rng();
+    let (_, name) = PrivateKeySigner::encrypt_keystore(&dir, &mut rng, key.to_bytes(), password, None).unwrap();
+    let keystore = dir.join(name);
+    let mut chain = RpcChain::connect(&url, vec![key.clone()]).unwrap();
+    chain.set_balance(key.address(), U256::from(10u64).pow(U256::from(20))).unwrap();
+
+    let notary = dev_signer(21).address();
+    let deployment = dir.join("deployment.json");
+    let run = |password: &str| {
+        aloe()
+            .args(["deploy", "--rpc-url", &url, "--keystore"])
+            .arg(&keystore)
+            .args(["--notary", &notary.to_string(), "--out"])
+            .arg(&deployment)
+            .env("ALOE_KEYSTORE_PASSWORD", password)
+            .output()
+            .unwrap()
+    };
+
+    let wrong = run("wrong password");
+    assert!(!wrong.status.success());
+    assert!(String::from_utf8_lossy(&wrong.stderr).contains("decrypting keystore"));
+    assert!(!deployment.exists(), "a failed deploy wrote a deployment file");
+
+    let out = run(password);
+    let printed = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{printed}");
+    let secret = alloy_primitives::hex::encode(key.to_bytes());
+    assert!(!printed.contains(&secret) && !printed.contains(password), "a secret was printed");
+
+    let protocol: aloe_contracts::Protocol =
+        serde_json::from_str(&std::fs::read_to_string(&deployment).unwrap()).unwrap();
+    assert_eq!(protocol.owner, key.address());
+    assert!(!chain.code(protocol.bureau.address).unwrap().is_empty());
+    assert!(protocol.bureau.is_notary(&mut chain, notary).unwrap());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A seeded RNG for the keystore's salt and IV (the key itself is fixed).
+fn rand_core_rng() -> rand::rngs::StdRng {
+    use rand::SeedableRng;
+    rand::rngs::StdRng::seed_from_u64(7)
+}
