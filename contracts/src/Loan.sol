@@ -86,6 +86,7 @@ contract Loan is ILoan, ReentrancyGuardTransient {
 
         uint256 installment = ScheduleMath.installmentUp(amount, t.intRatePerMil, t.numPayments);
         position.principal = uint96(amount);
+        position.behindSincePeriod = 1; // unpaid, a full installment is behind from the first due date
         _totalRequested += uint96(amount);
         // installment <= 2 * amount for rates <= 100%, so this stays far below 2^128.
         _scheduledTotal += uint128(installment * t.numPayments);
@@ -105,6 +106,7 @@ contract Loan is ILoan, ReentrancyGuardTransient {
 
         uint256 installment = ScheduleMath.installmentUp(principal, t.intRatePerMil, t.numPayments);
         position.principal = 0;
+        position.behindSincePeriod = 0;
         _totalRequested -= uint96(principal);
         _scheduledTotal -= uint128(installment * t.numPayments);
         emit Events.BorrowCancelled(msg.sender, principal);
@@ -140,12 +142,16 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         BorrowerPosition storage position = _borrowers[msg.sender];
         uint256 principal = position.principal;
         if (principal == 0) revert Errors.NoRequest(msg.sender);
-        uint256 scheduled = ScheduleMath.installmentUp(principal, t.intRatePerMil, t.numPayments) * t.numPayments;
-        uint256 owing = scheduled - position.paid;
+        uint256 installment = ScheduleMath.installmentUp(principal, t.intRatePerMil, t.numPayments);
+        uint256 owing = installment * t.numPayments - position.paid;
         if (amount > owing) revert Errors.PaymentExceedsOwed(amount, owing);
 
         uint128 paid = position.paid + uint128(amount);
         position.paid = paid;
+        // Still a full installment behind after paying: the episode goes on from where it began.
+        // Otherwise the next episode would begin at the first due date that puts them behind again.
+        uint256 next = _firstBehindPeriod(installment, t.numPayments, paid);
+        if (_fundedAt + next * t.secondsBetweenPayments > block.timestamp) position.behindSincePeriod = uint16(next);
         _totalRepaid += uint128(amount);
         emit Events.PaymentMade(msg.sender, amount, paid);
 
@@ -336,18 +342,29 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         return due > paid ? due - paid : 0;
     }
 
-    /// Judged with today's payments against the schedule `gracePeriod` ago: a borrower who caught up
-    /// since is not in default, and one behind by a full installment for the whole grace period is.
+    /// Behind by the threshold at `time`, in an episode that began at least `gracePeriod` earlier.
     function _isInDefault(LoanTerms memory t, BorrowerPosition storage position, uint256 time)
         private
         view
         returns (bool)
     {
-        if (_fundedAt == 0 || position.principal == 0 || time < uint256(_fundedAt) + t.gracePeriod) return false;
+        if (_fundedAt == 0 || position.principal == 0) return false;
         uint256 installment = _installment(t, position);
         uint256 remaining = installment * t.numPayments - position.paid;
         if (remaining == 0) return false;
-        return _arrears(t, position, time - t.gracePeriod) >= Math.min(installment, remaining);
+        uint256 episodeStart = uint256(_fundedAt) + uint256(position.behindSincePeriod) * t.secondsBetweenPayments;
+        return time >= episodeStart + t.gracePeriod
+            && _arrears(t, position, time) >= Math.min(installment, remaining);
+    }
+
+    /// The first due date k at which `paid` leaves the borrower behind by min(installment, remaining):
+    /// k * installment - paid >= installment, i.e. k = ceil(paid / installment) + 1, capped at the last.
+    function _firstBehindPeriod(uint256 installment, uint256 numPayments, uint256 paid)
+        private
+        pure
+        returns (uint256)
+    {
+        return Math.min(Math.ceilDiv(paid, installment) + 1, numPayments);
     }
 
     function _feesAccrued(LoanTerms memory t) private view returns (uint256) {

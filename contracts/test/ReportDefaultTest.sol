@@ -132,6 +132,30 @@ contract ReportDefaultTest is BaseTest {
         assertEq(l.isInDefault(BORROWER_C, when), when >= first, "isInDefault");
     }
 
+    /// Regression: judging arrears at `t - grace` with today's payments let a borrower who stays one
+    /// installment behind forever (paying each installment a period late) escape default whenever the
+    /// grace period is at least a period. The grace period now runs from the start of the episode.
+    function test_reportDefault_alwaysOneInstallmentBehindWithLongGrace() public {
+        LoanTerms memory t = _defaultTerms(address(0));
+        t.gracePeriod = PERIOD + 10 days;
+        Loan l = _createLoan(t);
+        _borrow(l, BORROWER_C, t.totalAmount);
+        _invest(l, LENDER_C, t.totalAmount);
+        uint256 funded = l.fundedAt();
+        uint256 inst = l.installmentOf(BORROWER_C);
+        // The first installment is paid at the second due date: a full installment behind from due
+        // date 1 onwards, without a break.
+        vm.warp(funded + 2 * PERIOD);
+        _pay(l, BORROWER_C, inst);
+        vm.warp(funded + PERIOD + t.gracePeriod - 1);
+        assertEq(l.isInDefault(BORROWER_C, block.timestamp), false, "within grace of the episode's start");
+        vm.warp(funded + PERIOD + t.gracePeriod);
+        assertTrue(l.isInDefault(BORROWER_C, block.timestamp), "behind for the whole grace period");
+        vm.prank(STRANGER);
+        bureau.reportDefault(address(l), BORROWER_C);
+        assertTrue(l.borrowerPosition(BORROWER_C).defaulted, "confirmed");
+    }
+
     function test_reportDefault_gracePeriodZero() public {
         LoanTerms memory t = _defaultTerms(address(0));
         t.gracePeriod = 0;

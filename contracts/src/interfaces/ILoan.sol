@@ -9,6 +9,10 @@ struct BorrowerPosition {
     uint96 principal;
     /// @notice Everything paid so far.
     uint128 paid;
+    /// @notice The due date (index k: fundedAt + k periods) from which the borrower has been, or with no
+    ///         further payment will be, behind by a full installment; kept across payments that leave
+    ///         them still behind, so the grace period runs from the start of the episode.
+    uint16 behindSincePeriod;
     /// @notice Whether the principal was handed over.
     bool disbursed;
     /// @notice Whether the bureau confirmed a default.
@@ -102,8 +106,8 @@ interface ILoan {
     /// @notice What `borrower` still owes in all.
     function owed(address borrower) external view returns (uint256);
 
-    /// @notice Whether `borrower` is in default at time `t`: since at least `t - gracePeriod` they have
-    ///         been behind by a full installment (or by everything left, when less remains).
+    /// @notice Whether `borrower` is in default at time `t`: behind by a full installment (or by everything
+    ///         left, when less remains) without interruption since at least `t - gracePeriod`.
     function isInDefault(address borrower, uint256 t) external view returns (bool);
 
     /// @notice What `lender` may withdraw now.
