@@ -177,3 +177,55 @@ impl Chain for EmbeddedChain {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ALICE: Address = Address::repeat_byte(0xa1);
+
+    #[test]
+    fn snapshot_and_revert_restore_balances_and_the_clock() {
+        let mut chain = EmbeddedChain::new();
+        chain.set_balance(ALICE, U256::from(100)).unwrap();
+        let snapshot = chain.snapshot().unwrap();
+        chain.send(TxRequest::call(ALICE, Address::ZERO).with_value(U256::from(40))).unwrap();
+        chain.advance_time(3_600).unwrap();
+        assert_eq!(chain.balance(ALICE).unwrap(), U256::from(60));
+        chain.revert_to(snapshot).unwrap();
+        assert_eq!(chain.balance(ALICE).unwrap(), U256::from(100));
+        assert_eq!(chain.timestamp().unwrap(), GENESIS_TIMESTAMP);
+        assert!(chain.revert_to(Snapshot(U256::from(99))).is_err(), "unknown snapshot");
+    }
+
+    #[test]
+    fn a_revert_returns_its_data_and_commits_nothing() {
+        let mut chain = EmbeddedChain::new();
+        chain.set_balance(ALICE, U256::from(100)).unwrap();
+        // Init code: mstore(0, 0x2a); revert(offset 31, size 1) -> revert data 0x2a.
+        let code = alloy_primitives::hex!("602a6000526001601ffd");
+        let error = chain.send(TxRequest::deploy(ALICE, code.to_vec()).with_value(U256::from(10))).unwrap_err();
+        assert!(matches!(&error, Error::Reverted { data } if data.as_ref() == [0x2a]), "{error}");
+        assert_eq!(chain.balance(ALICE).unwrap(), U256::from(100));
+    }
+
+    #[test]
+    fn a_transfer_without_funds_is_an_invalid_transaction() {
+        let mut chain = EmbeddedChain::new();
+        let error = chain.send(TxRequest::call(ALICE, Address::ZERO).with_value(U256::from(1))).unwrap_err();
+        assert!(matches!(error, Error::InvalidTransaction { .. }), "{error}");
+    }
+
+    #[test]
+    fn deployments_get_nonce_derived_addresses_and_code() {
+        let mut chain = EmbeddedChain::new();
+        // Init code returning the one-byte runtime 0x00 (STOP).
+        // Init code: mstore8(0, 0); return(0, 1).
+        let code = alloy_primitives::hex!("600060005360016000f3");
+        let first = chain.send(TxRequest::deploy(ALICE, code.to_vec())).unwrap().contract_address.unwrap();
+        let second = chain.send(TxRequest::deploy(ALICE, code.to_vec())).unwrap().contract_address.unwrap();
+        assert_eq!(first, ALICE.create(0));
+        assert_eq!(second, ALICE.create(1));
+        assert_eq!(chain.code(first).unwrap().as_ref(), [0x00]);
+    }
+}
