@@ -219,8 +219,8 @@ pub fn run(chain: &mut dyn Chain, say: &mut dyn FnMut(String)) -> Result<Report>
 
     // ---- the schedule ----
     let [on_time, late, defaulter] = cast.borrowers;
-    for (b, _) in cast.borrowers.iter().zip(0..2) {
-        token.approve(chain, *b, token_loan.address, whole(100_000))?;
+    for borrower in &cast.borrowers[..2] {
+        token.approve(chain, *borrower, token_loan.address, whole(100_000))?;
     }
     let mut false_report_error = String::new();
     let mut confirmed_arrears = U256::ZERO;
