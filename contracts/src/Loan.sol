@@ -195,10 +195,11 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         LoanTerms memory t = _terms();
         BorrowerPosition storage position = _borrowers[borrower];
         if (position.defaulted) revert Errors.AlreadyDefaulted(borrower);
-        if (!_isInDefault(t, position, block.timestamp)) revert Errors.NotInDefault(borrower);
+        bool inDefault;
+        (inDefault, arrearsNow) = _defaultState(t, position, block.timestamp);
+        if (!inDefault) revert Errors.NotInDefault(borrower);
 
         position.defaulted = true;
-        arrearsNow = _arrears(t, position, block.timestamp);
         emit Events.DefaultMarked(borrower, arrearsNow);
     }
 
@@ -259,12 +260,15 @@ contract Loan is ILoan, ReentrancyGuardTransient {
 
     /// @inheritdoc ILoan
     function amountDue(address borrower, uint256 t) external view returns (uint256) {
-        return _amountDue(_terms(), _borrowers[borrower], t);
+        LoanTerms memory terms_ = _terms();
+        return _amountDue(terms_, _installment(terms_, _borrowers[borrower]), t);
     }
 
     /// @inheritdoc ILoan
     function arrears(address borrower, uint256 t) external view returns (uint256) {
-        return _arrears(_terms(), _borrowers[borrower], t);
+        LoanTerms memory terms_ = _terms();
+        BorrowerPosition storage position = _borrowers[borrower];
+        return _arrears(terms_, _installment(terms_, position), position.paid, t);
     }
 
     /// @inheritdoc ILoan
@@ -276,7 +280,8 @@ contract Loan is ILoan, ReentrancyGuardTransient {
 
     /// @inheritdoc ILoan
     function isInDefault(address borrower, uint256 t) external view returns (bool) {
-        return _isInDefault(_terms(), _borrowers[borrower], t);
+        (bool inDefault,) = _defaultState(_terms(), _borrowers[borrower], t);
+        return inDefault;
     }
 
     /// @inheritdoc ILoan
@@ -322,39 +327,38 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         return ScheduleMath.installmentUp(position.principal, t.intRatePerMil, t.numPayments);
     }
 
-    function _amountDue(LoanTerms memory t, BorrowerPosition storage position, uint256 time)
-        private
-        view
-        returns (uint256)
-    {
+    // The schedule helpers take the installment as an argument: it costs an exponentiation, so each
+    // entry point computes it once.
+    function _amountDue(LoanTerms memory t, uint256 installment, uint256 time) private view returns (uint256) {
         uint256 start = _fundedAt;
         if (start == 0 || time < start) return 0;
-        return ScheduleMath.amountDue(_installment(t, position), t.numPayments, t.secondsBetweenPayments, time - start);
+        return ScheduleMath.amountDue(installment, t.numPayments, t.secondsBetweenPayments, time - start);
     }
 
-    function _arrears(LoanTerms memory t, BorrowerPosition storage position, uint256 time)
+    function _arrears(LoanTerms memory t, uint256 installment, uint256 paid, uint256 time)
         private
         view
         returns (uint256)
     {
-        uint256 due = _amountDue(t, position, time);
-        uint256 paid = position.paid;
+        uint256 due = _amountDue(t, installment, time);
         return due > paid ? due - paid : 0;
     }
 
-    /// Behind by the threshold at `time`, in an episode that began at least `gracePeriod` earlier.
-    function _isInDefault(LoanTerms memory t, BorrowerPosition storage position, uint256 time)
+    /// Whether the borrower is in default at `time` (behind by the threshold, in an episode that began at
+    /// least `gracePeriod` earlier), and their arrears then.
+    function _defaultState(LoanTerms memory t, BorrowerPosition storage position, uint256 time)
         private
         view
-        returns (bool)
+        returns (bool inDefault, uint256 arrearsThen)
     {
-        if (_fundedAt == 0 || position.principal == 0) return false;
+        if (_fundedAt == 0 || position.principal == 0) return (false, 0);
         uint256 installment = _installment(t, position);
-        uint256 remaining = installment * t.numPayments - position.paid;
-        if (remaining == 0) return false;
+        uint256 paid = position.paid;
+        arrearsThen = _arrears(t, installment, paid, time);
+        uint256 remaining = installment * t.numPayments - paid;
+        if (remaining == 0) return (false, arrearsThen);
         uint256 episodeStart = uint256(_fundedAt) + uint256(position.behindSincePeriod) * t.secondsBetweenPayments;
-        return time >= episodeStart + t.gracePeriod
-            && _arrears(t, position, time) >= Math.min(installment, remaining);
+        inDefault = time >= episodeStart + t.gracePeriod && arrearsThen >= Math.min(installment, remaining);
     }
 
     /// The first due date k at which `paid` leaves the borrower behind by min(installment, remaining):
