@@ -222,8 +222,13 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
     function reportDefault(address loan, address borrower) external {
         if (!_isLoan[loan]) revert Errors.UnknownLoan(loan);
         // The loan reverts unless the borrower is in default by its own schedule and state.
-        uint256 arrearsNow = ILoan(loan).confirmDefault(borrower);
-        _ledgers[borrower].defaults += 1;
+        (uint256 arrearsNow, uint256 reclaimed, bool settled) = ILoan(loan).confirmDefault(borrower);
+        ScoreLedger storage ledger = _ledgers[borrower];
+        ledger.defaults += 1;
+        if (reclaimed != 0) {
+            ledger.totalRepaid += uint128(reclaimed);
+            if (settled) ledger.activeLoans -= 1;
+        }
         emit Events.DefaultConfirmed(loan, borrower, msg.sender, arrearsNow);
     }
 

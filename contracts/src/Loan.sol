@@ -22,7 +22,11 @@ import {ScheduleMath} from "./libraries/ScheduleMath.sol";
 ///        interestShare = (scheduledTotal - totalAmount) / scheduledTotal, i.e. every payment is split
 ///        between principal and interest in the loan-wide proportion; the fee rounds down;
 ///      - a lender is entitled to floor(pool * invested / totalAmount), so lenders never take more than
-///        the pool; the floors leave at most (lenders - 1) base units of rounding dust in the contract;
+///        the pool and an entitlement never shrinks as the pool grows; the floors leave at most
+///        (lenders - 1) base units of rounding dust, which `sweepDust` hands to the creator once the pool
+///        is settled (see there);
+///      - a borrower pays only after disbursement; principal never disbursed returns to the pool as the
+///        borrower's payment when their default is confirmed;
 ///      - before funding, nothing leaves; after a failed funding, lenders get exactly their investment.
 ///      Every state-changing entry point is nonReentrant and moves tokens last.
 contract Loan is ILoan, ReentrancyGuardTransient {
@@ -32,15 +36,20 @@ contract Loan is ILoan, ReentrancyGuardTransient {
     address public immutable bureau;
     address private immutable _implementation;
 
-    // ---- state: three packed slots and two position maps ----
+    // ---- state: four packed slots and two position maps ----
     // Slot 0 is written by every invest and borrow, so the funding moment costs no fresh slot.
     uint96 private _totalInvested;
     uint96 private _totalRequested;
     uint40 private _fundedAt;
+    /// Borrowers with a request who have neither repaid in full nor been confirmed in default.
+    uint24 private _openBorrowers;
     uint128 private _totalRepaid;
     /// Sum over borrowers of installment * numPayments: everything the schedules will collect.
     uint128 private _scheduledTotal;
     uint128 private _feesWithdrawn;
+    /// The lenders' pool when dust was first swept (0 before): shares split at this point (see `sweepDust`).
+    uint128 private _poolAtSweep;
+    uint128 private _dustSwept;
     mapping(address => LenderPosition) private _lenders;
     mapping(address => BorrowerPosition) private _borrowers;
 
@@ -88,6 +97,7 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         position.principal = uint96(amount);
         position.behindSincePeriod = 1; // unpaid, a full installment is behind from the first due date
         _totalRequested += uint96(amount);
+        _openBorrowers += 1;
         // installment <= 2 * amount for rates <= 100%, so this stays far below 2^128.
         _scheduledTotal += uint128(installment * t.numPayments);
         emit Events.BorrowRequested(msg.sender, amount, installment, _totalRequested);
@@ -108,6 +118,7 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         position.principal = 0;
         position.behindSincePeriod = 0;
         _totalRequested -= uint96(principal);
+        _openBorrowers -= 1;
         _scheduledTotal -= uint128(installment * t.numPayments);
         emit Events.BorrowCancelled(msg.sender, principal);
 
@@ -142,6 +153,7 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         BorrowerPosition storage position = _borrowers[msg.sender];
         uint256 principal = position.principal;
         if (principal == 0) revert Errors.NoRequest(msg.sender);
+        if (!position.disbursed) revert Errors.NotDisbursed(msg.sender);
         uint256 installment = ScheduleMath.installmentUp(principal, t.intRatePerMil, t.numPayments);
         uint256 owing = installment * t.numPayments - position.paid;
         if (amount > owing) revert Errors.PaymentExceedsOwed(amount, owing);
@@ -153,6 +165,7 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         uint256 next = _firstBehindPeriod(installment, t.numPayments, paid);
         if (_fundedAt + next * t.secondsBetweenPayments > block.timestamp) position.behindSincePeriod = uint16(next);
         _totalRepaid += uint128(amount);
+        if (amount == owing && !position.defaulted) _openBorrowers -= 1;
         emit Events.PaymentMade(msg.sender, amount, paid);
 
         ICreditBureau(bureau).updateScoreRepayment(msg.sender, amount, amount == owing);
@@ -190,7 +203,10 @@ contract Loan is ILoan, ReentrancyGuardTransient {
     // =========================================================================================
 
     /// @inheritdoc ILoan
-    function confirmDefault(address borrower) external returns (uint256 arrearsNow) {
+    function confirmDefault(address borrower)
+        external
+        returns (uint256 arrearsNow, uint256 reclaimed, bool settled)
+    {
         if (msg.sender != bureau) revert Errors.NotBureau(msg.sender);
         LoanTerms memory t = _terms();
         BorrowerPosition storage position = _borrowers[borrower];
@@ -200,7 +216,54 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         if (!inDefault) revert Errors.NotInDefault(borrower);
 
         position.defaulted = true;
+        _openBorrowers -= 1;
         emit Events.DefaultMarked(borrower, arrearsNow);
+        // Principal the borrower never took would otherwise sit here forever: it repays their debt, which
+        // it always covers (a borrower pays only after disbursement, so nothing was paid yet).
+        if (!position.disbursed) {
+            reclaimed = position.principal;
+            position.disbursed = true;
+            position.paid = uint128(reclaimed);
+            _totalRepaid += uint128(reclaimed);
+            settled = _installment(t, position) * t.numPayments == reclaimed;
+            emit Events.PrincipalReclaimed(borrower, reclaimed);
+        }
+    }
+
+    /// @inheritdoc ILoan
+    function sweepDust(address[] calldata lenders) external nonReentrant returns (uint256 dust) {
+        (address creator, LoanTerms memory t) = _creatorAndTerms();
+        uint256 pool = _totalRepaid - _feesAccrued(t);
+        uint256 poolAtSweep = _poolAtSweep;
+        bool firstSweep = poolAtSweep == 0;
+        // The pool is settled once no borrower can still be scheduled to pay: every one repaid in full or
+        // confirmed in default. Defaulters may still pay later, so after the first sweep the shares of what
+        // arrives are floored separately (see `_share`), and only a fully repaid pool is swept again.
+        bool settled = _fundedAt != 0 && _openBorrowers == 0;
+        if (!(firstSweep ? settled : _totalRepaid == _scheduledTotal)) revert Errors.NotSettled();
+        if (firstSweep) poolAtSweep = pool;
+
+        uint256 shares;
+        uint256 invested;
+        address previous;
+        for (uint256 i; i < lenders.length; ++i) {
+            address lender = lenders[i];
+            if (lender <= previous) revert Errors.LendersNotAscending(lender);
+            previous = lender;
+            uint256 amount = _lenders[lender].invested;
+            invested += amount;
+            shares += _share(t, pool, poolAtSweep, amount);
+        }
+        // Ascending addresses are distinct; summing to the total, they are every lender.
+        if (invested != t.totalAmount) revert Errors.LendersIncomplete(invested, t.totalAmount);
+        dust = pool - shares - _dustSwept;
+        if (dust == 0) revert Errors.ZeroAmount();
+
+        if (firstSweep) _poolAtSweep = uint128(pool);
+        _dustSwept += uint128(dust);
+        emit Events.DustSwept(creator, dust);
+
+        _push(t, creator, dust);
     }
 
     // =========================================================================================
@@ -294,6 +357,16 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         return _feesAccrued(_terms()) - _feesWithdrawn;
     }
 
+    /// @inheritdoc ILoan
+    function openBorrowers() external view returns (uint256) {
+        return _openBorrowers;
+    }
+
+    /// @inheritdoc ILoan
+    function dustSwept() external view returns (uint256) {
+        return _dustSwept;
+    }
+
     // =========================================================================================
     //                                        INTERNALS
     // =========================================================================================
@@ -385,7 +458,19 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         LenderPosition storage position = _lenders[lender];
         if (_fundedAt == 0) return _isFailed(t) ? position.invested - position.withdrawn : 0;
         uint256 pool = _totalRepaid - _feesAccrued(t);
-        return pool * position.invested / t.totalAmount - position.withdrawn;
+        return _share(t, pool, _poolAtSweep, position.invested) - position.withdrawn;
+    }
+
+    /// A lender's share of the pool: floor(pool * invested / total), with the pool split at the first dust
+    /// sweep and each part floored on its own. The dust swept at that point is then never owed to a lender,
+    /// the share still never shrinks as the pool grows, and all shares together never exceed the pool.
+    function _share(LoanTerms memory t, uint256 pool, uint256 poolAtSweep, uint256 invested)
+        private
+        pure
+        returns (uint256)
+    {
+        uint256 total = t.totalAmount;
+        return poolAtSweep * invested / total + (pool - poolAtSweep) * invested / total;
     }
 
     function _checkEtherValue(LoanTerms memory t, uint256 amount) private view {

@@ -44,6 +44,8 @@ contract FeeOnTransferTest is BaseTest {
         // The fee switch goes on after the loan funded.
         fot.setFee(0);
         _fund(loan);
+        vm.prank(BORROWER_A);
+        loan.disburse();
         bps = bound(bps, 1, 10_000);
         fot.setFee(bps);
         amount = bound(amount, 1, loan.owed(BORROWER_A));

@@ -133,4 +133,14 @@ contract MakePaymentTest is BaseTest {
             loan, BORROWER_C, amount, amount, abi.encodeWithSelector(Errors.NoRequest.selector, BORROWER_C)
         );
     }
+
+    function testFuzz_makePayment_revertsBeforeDisbursement(uint256 amount) public {
+        // BORROWER_B's principal still sits in the loan: paying it back before taking it is refused.
+        Loan loan = _fundedLoan(false);
+        amount = bound(amount, 1, loan.owed(BORROWER_B));
+        vm.deal(BORROWER_B, amount);
+        _expectPayReverts(
+            loan, BORROWER_B, amount, amount, abi.encodeWithSelector(Errors.NotDisbursed.selector, BORROWER_B)
+        );
+    }
 }

@@ -60,6 +60,34 @@ contract ReportDefaultTest is BaseTest {
         assertEq(loan.owed(BORROWER_A), 0, "repaid after default");
     }
 
+    /// A borrower who never took the principal defaults like anyone else; the principal, which would
+    /// otherwise stay in the loan for good, repays their debt and goes to the lenders.
+    function testFuzz_reportDefault_reclaimsUndisbursedPrincipal(bool inToken, uint256 split) public {
+        Loan l = inToken ? _tokenLoan() : _etherLoan();
+        _fund(l, TOTAL / 3, bound(split, 1, TOTAL - 1));
+        uint256 principal = l.borrowerPosition(BORROWER_B).principal;
+        uint256 ledgerRepaid = bureau.ledgerOf(BORROWER_B).totalRepaid;
+        vm.warp(l.fundedAt() + PERIOD + GRACE);
+
+        vm.expectEmit(address(l));
+        emit Events.PrincipalReclaimed(BORROWER_B, principal);
+        bureau.reportDefault(address(l), BORROWER_B);
+
+        assertTrue(l.borrowerPosition(BORROWER_B).disbursed, "no longer held for them");
+        assertEq(l.borrowerPosition(BORROWER_B).paid, principal, "counts as their payment");
+        assertEq(l.owed(BORROWER_B), l.installmentOf(BORROWER_B) * NUM_PAYMENTS - principal, "interest still owed");
+        assertEq(bureau.ledgerOf(BORROWER_B).totalRepaid, ledgerRepaid + principal, "ledger repaid");
+        (,, uint256 repaid,) = l.totals();
+        assertEq(repaid, principal, "in the lenders' pool");
+        assertTrue(l.withdrawable(LENDER_A) > 0, "lenders can take it");
+
+        bytes32 before = _stateHash();
+        vm.expectRevert(abi.encodeWithSelector(Errors.AlreadyDisbursed.selector, BORROWER_B));
+        vm.prank(BORROWER_B);
+        l.disburse();
+        assertEq(_stateHash(), before, "state changed");
+    }
+
     function testFuzz_isInDefault_afterKInstallments(uint256 k, uint256 t) public {
         // Paid k installments (whenever): in default exactly from the (k+1)-th due date plus grace.
         k = bound(k, 0, NUM_PAYMENTS);

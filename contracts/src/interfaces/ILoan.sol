@@ -65,8 +65,17 @@ interface ILoan {
 
     // ---- defaults ----
 
-    /// @notice Marks `borrower` in default and returns their arrears. Bureau only; reverts unless in default.
-    function confirmDefault(address borrower) external returns (uint256 arrears);
+    /// @notice Marks `borrower` in default. Bureau only; reverts unless in default. Returns their arrears, the
+    ///         principal reclaimed (a principal never disbursed repays their debt and goes to the lenders'
+    ///         pool) and whether that reclaimed principal settled the debt in full.
+    function confirmDefault(address borrower) external returns (uint256 arrears, uint256 reclaimed, bool settled);
+
+    /// @notice Sends the creator the rounding dust the lenders' pro-rata floors leave, so no base unit stays
+    ///         behind. `lenders` must be every lender, in ascending address order (checked: their investments
+    ///         sum to the total). Anyone may call, once the pool is settled (no borrower still open: each has
+    ///         repaid in full or been confirmed in default), and again once every schedule is repaid in full
+    ///         (payments from defaulters after the first sweep bring dust of their own).
+    function sweepDust(address[] calldata lenders) external returns (uint256 dust);
 
     // ---- views ----
 
@@ -115,4 +124,10 @@ interface ILoan {
 
     /// @notice The creator's fee accrued and not yet withdrawn.
     function feesWithdrawable() external view returns (uint256);
+
+    /// @notice Borrowers with a request who have neither repaid in full nor been confirmed in default.
+    function openBorrowers() external view returns (uint256);
+
+    /// @notice Rounding dust swept to the creator so far.
+    function dustSwept() external view returns (uint256);
 }

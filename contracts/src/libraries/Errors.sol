@@ -89,4 +89,15 @@ library Errors {
     error NotInDefault(address borrower);
     /// @notice The borrower's default on this loan was already confirmed.
     error AlreadyDefaulted(address borrower);
+    /// @notice A borrower pays only after taking the principal.
+    error NotDisbursed(address borrower);
+
+    // ---- dust ----
+    /// @notice The pool may still change: some borrower has neither repaid in full nor defaulted (or, after
+    ///         the first sweep, not every schedule is repaid in full).
+    error NotSettled();
+    /// @notice The lender list must be strictly ascending (so no lender is counted twice).
+    error LendersNotAscending(address lender);
+    /// @notice The listed lenders' investments must sum to the loan's total (so no lender is missing).
+    error LendersIncomplete(uint256 listed, uint256 totalAmount);
 }

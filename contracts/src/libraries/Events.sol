@@ -53,4 +53,8 @@ library Events {
     event FeesWithdrawn(address indexed creator, uint256 amount);
     /// @notice The bureau confirmed `borrower`'s default on this loan.
     event DefaultMarked(address indexed borrower, uint256 arrears);
+    /// @notice The principal of a borrower who never took it returned to the lenders' pool at their default.
+    event PrincipalReclaimed(address indexed borrower, uint256 principal);
+    /// @notice Rounding dust went to the creator.
+    event DustSwept(address indexed creator, uint256 amount);
 }

@@ -26,6 +26,9 @@ contract LoanHandler {
     /// What each lender actually received from the loan, measured on their balance.
     mapping(address => uint256) public ghostReceived;
     uint256 public ghostFeesTaken;
+    /// Dust the creator received from sweeps, and the pool at the first sweep (0 before).
+    uint256 public ghostDustTaken;
+    uint256 public ghostPoolAtSweep;
     /// Set if a withdrawal above `withdrawable` ever succeeded.
     bool public ghostOverWithdrawal;
     /// Set if a report on a borrower not in default succeeded, or one on a borrower in default failed.
@@ -120,6 +123,17 @@ contract LoanHandler {
         ghostFeesTaken += balanceOf(creator) - before;
     }
 
+    /// Sweeps with every lender listed in ascending order; it goes through only once the pool is settled.
+    function sweepDust() external {
+        uint256 before = balanceOf(creator);
+        (,, uint256 repaid,) = loan.totals();
+        uint256 pool = repaid - loan.feesWithdrawable() - ghostFeesTaken;
+        try loan.sweepDust(sortedLenders()) {
+            if (ghostPoolAtSweep == 0) ghostPoolAtSweep = pool;
+            ghostDustTaken += balanceOf(creator) - before;
+        } catch {}
+    }
+
     function warp(uint256 seconds_) external {
         // While open: steps of up to 3 days, and one in eight jumps past the fund date (the loan fails).
         // Once funded: up to ~3 payment periods at a time.
@@ -183,8 +197,8 @@ contract LoanHandler {
     }
 
     function _makePayment(uint256 who, uint256 amount) internal {
-        address borrower = _pick(borrowers, who, _owes);
-        if (borrower == address(0)) return;
+        address borrower = _pick(borrowers, who, _canPay);
+        if (borrower == address(0)) return _disburse(who);
         uint256 owed = loan.owed(borrower);
         // Mostly one installment (on-time behaviour), sometimes anything up to the rest.
         uint256 installment = loan.installmentOf(borrower);
@@ -238,8 +252,8 @@ contract LoanHandler {
         return loan.isInDefault(b, block.timestamp) && !loan.borrowerPosition(b).defaulted;
     }
 
-    function _owes(address b) internal view returns (bool) {
-        return loan.owed(b) > 0;
+    function _canPay(address b) internal view returns (bool) {
+        return loan.borrowerPosition(b).disbursed && loan.owed(b) > 0;
     }
 
     // =========================================================================================
@@ -254,8 +268,18 @@ contract LoanHandler {
         return borrowers;
     }
 
+    /// The lenders in ascending address order, as `sweepDust` takes them.
+    function sortedLenders() public view returns (address[] memory sorted) {
+        sorted = lenders;
+        for (uint256 i = 1; i < sorted.length; ++i) {
+            for (uint256 j = i; j > 0 && sorted[j - 1] > sorted[j]; --j) {
+                (sorted[j - 1], sorted[j]) = (sorted[j], sorted[j - 1]);
+            }
+        }
+    }
+
     function selectors() external pure returns (bytes4[] memory s) {
-        s = new bytes4[](9);
+        s = new bytes4[](10);
         s[0] = this.invest.selector;
         s[1] = this.borrow.selector;
         s[2] = this.cancelBorrow.selector;
@@ -265,5 +289,6 @@ contract LoanHandler {
         s[6] = this.withdrawFees.selector;
         s[7] = this.warp.selector;
         s[8] = this.reportDefault.selector;
+        s[9] = this.sweepDust.selector;
     }
 }

@@ -4,15 +4,16 @@ pragma solidity 0.8.37;
 import {Loan} from "../../src/Loan.sol";
 import {BorrowerPosition, LenderPosition} from "../../src/interfaces/ILoan.sol";
 import {ScoreLedger} from "../../src/interfaces/ICreditBureau.sol";
+import {Errors} from "../../src/libraries/Errors.sol";
 import {LoanTerms} from "../../src/libraries/LoanTerms.sol";
 import {BaseTest} from "../utils/BaseTest.sol";
 import {Reference} from "../utils/Reference.sol";
 import {LoanHandler} from "./LoanHandler.sol";
 
 /// @notice Invariants over random lifecycles (invest, borrow, cancel, disburse, pay, withdraw, take fees,
-///         time passing, default reports): the loan holds exactly what it owes, no lender takes more than
-///         entitled, value is conserved, the books match the positions. After each sequence everyone
-///         settles, and at most rounding dust stays behind.
+///         time passing, default reports, dust sweeps): the loan holds exactly what it owes, no lender takes
+///         more than entitled, value is conserved, the books match the positions. After each sequence
+///         everyone settles, the dust is swept, and not one base unit stays behind.
 abstract contract LoanInvariantBase is BaseTest {
     /// forge reads targetSelectors() by this shape.
     struct FuzzSelector {
@@ -119,11 +120,14 @@ abstract contract LoanInvariantBase is BaseTest {
         for (uint256 i; i < 3; ++i) {
             LenderPosition memory l = loan.lenderPosition(lenders[i]);
             assertEq(l.withdrawn, handler.ghostReceived(lenders[i]), "recorded vs received");
-            uint256 entitled = loan.isReady() ? Reference.share(pool, l.invested, _totalAmount()) : l.invested;
+            uint256 entitled = loan.isReady()
+                ? Reference.shareSplit(pool, handler.ghostPoolAtSweep(), l.invested, _totalAmount())
+                : l.invested;
             assertLe(l.withdrawn, entitled, "lender above entitlement");
             sum += l.withdrawn;
         }
-        if (loan.isReady()) assertLe(sum, pool, "lenders above the pool");
+        if (loan.isReady()) assertLe(sum + handler.ghostDustTaken(), pool, "lenders and dust above the pool");
+        assertEq(loan.dustSwept(), handler.ghostDustTaken(), "dust recorded vs received");
         (,, uint256 repaid, uint256 scheduled) = loan.totals();
         assertEq(
             loan.feesWithdrawable() + handler.ghostFeesTaken(),
@@ -160,8 +164,9 @@ abstract contract LoanInvariantBase is BaseTest {
         assertEq(sums[3], scheduled, "scheduled");
     }
 
-    /// Everyone settles: borrowers take and repay everything, lenders and creator take everything.
-    /// Only rounding dust may stay, and every lender gets at least their investment back.
+    /// Everyone settles and not one base unit stays: the borrowers still open take and repay everything,
+    /// the defaulters pay nothing, the dust is swept (the pool is settled) and all take their due; then the
+    /// defaulters repay after all, the last dust is swept, and again all take their due.
     function afterInvariant() public virtual {
         if (!loan.isReady()) {
             vm.warp(handler.fundDate() + 1);
@@ -169,9 +174,29 @@ abstract contract LoanInvariantBase is BaseTest {
             assertEq(handler.balanceOf(address(loan)), 0, "a failed loan keeps nothing");
             return;
         }
+        _repayAll(false);
+        assertEq(loan.openBorrowers(), 0, "every borrower settled");
+        // A sweep during the run froze the pool earlier; defaulters' payments since bring dust of their own,
+        // which waits until every schedule is repaid.
+        bool sweptBefore = handler.ghostPoolAtSweep() != 0;
+        _sweepAndTakeAll(sweptBefore);
+        bool split = loan.dustSwept() > 0;
+        _repayAll(true);
+        _sweepAndTakeAll(false);
+        (,, uint256 repaid, uint256 scheduled) = loan.totals();
+        assertEq(repaid, scheduled, "every schedule repaid");
+        // Every lender got their principal back, less one unit of rounding when a sweep split the pool
+        // before the last payments (each part is floored on its own).
+        for (uint256 i; i < 3; ++i) {
+            LenderPosition memory l = loan.lenderPosition(lenders[i]);
+            assertGe(l.withdrawn + (split ? 1 : 0), l.invested, "lender lost principal");
+        }
+    }
+
+    function _repayAll(bool defaulters) internal {
         for (uint256 i; i < 3; ++i) {
             BorrowerPosition memory b = loan.borrowerPosition(borrowers[i]);
-            if (b.principal == 0) continue;
+            if (b.principal == 0 || b.defaulted != defaulters) continue;
             if (!b.disbursed) {
                 vm.prank(borrowers[i]);
                 loan.disburse();
@@ -182,12 +207,26 @@ abstract contract LoanInvariantBase is BaseTest {
                 loan.makePayment{value: _asset() == address(0) ? owed : 0}(owed);
             }
         }
+    }
+
+    function _sweepAndTakeAll(bool mayWait) internal {
+        uint256 before = handler.balanceOf(CREATOR);
+        (,, uint256 repaid, uint256 scheduled) = loan.totals();
+        bool waits = mayWait && repaid < scheduled;
+        try loan.sweepDust(handler.sortedLenders()) returns (uint256 dust) {
+            assertTrue(!waits, "swept a pool that may still grow");
+            assertEq(handler.balanceOf(CREATOR) - before, dust, "dust received");
+        } catch (bytes memory reason) {
+            bytes4 expected = waits ? Errors.NotSettled.selector : Errors.ZeroAmount.selector;
+            assertEq(bytes4(reason), expected, "a settled pool sweeps or has no dust");
+        }
         _withdrawAll();
         if (loan.feesWithdrawable() > 0) {
             vm.prank(CREATOR);
             loan.withdrawFees();
         }
-        assertLt(handler.balanceOf(address(loan)), _lendersIn(), "more than dust left behind");
+        if (waits) assertLt(handler.balanceOf(address(loan)), _lendersIn(), "more than dust left behind");
+        else assertEq(handler.balanceOf(address(loan)), 0, "a base unit left behind");
     }
 
     function _withdrawAll() internal {
@@ -197,8 +236,6 @@ abstract contract LoanInvariantBase is BaseTest {
                 vm.prank(lenders[i]);
                 loan.withdraw(amount);
             }
-            LenderPosition memory l = loan.lenderPosition(lenders[i]);
-            assertGe(l.withdrawn, l.invested, "lender lost principal");
         }
     }
 }

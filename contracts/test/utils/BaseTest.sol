@@ -171,7 +171,12 @@ abstract contract BaseTest {
         loan.borrow(amount);
     }
 
+    /// Pays `amount` for `borrower`, first taking their principal if they have not (payments need it).
     function _pay(Loan loan, address borrower, uint256 amount) internal {
+        if (!loan.borrowerPosition(borrower).disbursed) {
+            vm.prank(borrower);
+            loan.disburse();
+        }
         _give(loan, borrower, amount);
         uint256 value = _value(loan, amount);
         vm.prank(borrower);
@@ -216,6 +221,7 @@ abstract contract BaseTest {
             (uint256 inv, uint256 req, uint256 rep, uint256 sched) = loan.totals();
             h = keccak256(abi.encode(h, address(loan).balance, _tokenBalances(address(loan))));
             h = keccak256(abi.encode(h, inv, req, rep, sched, loan.fundedAt(), loan.feesWithdrawable()));
+            h = keccak256(abi.encode(h, loan.openBorrowers(), loan.dustSwept()));
             for (uint256 i; i < tracked.length; ++i) {
                 h = keccak256(
                     abi.encode(h, loan.lenderPosition(tracked[i]), loan.borrowerPosition(tracked[i]))

@@ -15,6 +15,16 @@ library Reference {
         return pool * invested / total;
     }
 
+    /// A lender's share once dust was swept at pool `poolAtSweep`: the parts before and after it, each pro rata
+    /// and rounded down on its own.
+    function shareSplit(uint256 pool, uint256 poolAtSweep, uint256 invested, uint256 total)
+        internal
+        pure
+        returns (uint256)
+    {
+        return share(poolAtSweep, invested, total) + share(pool - poolAtSweep, invested, total);
+    }
+
     /// What falls due by `elapsed` seconds after funding: installment k (k = 1..n) falls due at k * period.
     function amountDue(uint256 installment, uint256 n, uint256 period, uint256 elapsed)
         internal

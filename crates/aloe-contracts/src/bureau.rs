@@ -5,9 +5,9 @@ use alloy_sol_types::SolCall;
 use aloe_chain::Chain;
 
 use crate::{
-    Error, Loan, Result, Sent,
+    Loan, Result, Sent,
     bindings::CreditBureau as abi,
-    tx::{first_event, send, view},
+    tx::{expect_event, send, view},
 };
 
 pub use abi::{LoanTerms, ScoreLedger};
@@ -84,11 +84,7 @@ impl CreditBureau {
     pub fn create_loan(&self, chain: &mut dyn Chain, creator: Address, terms: LoanTerms) -> Result<Sent<Loan>> {
         let asset = terms.asset;
         let sent = self.send(chain, creator, abi::createLoanCall { terms })?;
-        let created = first_event::<abi::LoanCreated>(&sent.receipt, self.address).ok_or(Error::MissingEvent {
-            contract: NAME,
-            function: abi::createLoanCall::SIGNATURE,
-            event: "LoanCreated",
-        })?;
+        let created = expect_event::<abi::createLoanCall, abi::LoanCreated>(&sent.receipt, NAME, self.address)?;
         Ok(Sent { value: Loan { address: created.loan, asset }, receipt: sent.receipt })
     }
 
@@ -207,11 +203,7 @@ impl CreditBureau {
     ) -> Result<Sent<U256>> {
         let sent = self.send(chain, reporter, abi::reportDefaultCall { loan, borrower })?;
         let confirmed =
-            first_event::<abi::DefaultConfirmed>(&sent.receipt, self.address).ok_or(Error::MissingEvent {
-                contract: NAME,
-                function: abi::reportDefaultCall::SIGNATURE,
-                event: "DefaultConfirmed",
-            })?;
+            expect_event::<abi::reportDefaultCall, abi::DefaultConfirmed>(&sent.receipt, NAME, self.address)?;
         Ok(Sent { value: confirmed.arrears, receipt: sent.receipt })
     }
 }

@@ -122,8 +122,10 @@ pub struct Report {
     pub false_report_error: String,
     /// What the under-scored borrower's request reverted with.
     pub refused_borrow_error: String,
-    /// Ether and tokens left in each loan contract at the end (rounding dust and the defaulter's unpaid share).
+    /// Ether and tokens left in each loan contract at the end: none, once the dust is swept.
     pub left_in_loans: [U256; 2],
+    /// The lenders' rounding dust swept to the creator, per loan (ether, token).
+    pub dust_swept: [U256; 2],
 }
 
 /// Runs the scenario; `say` receives one readable line per step.
@@ -268,6 +270,25 @@ pub fn run(chain: &mut dyn Chain, say: &mut dyn FnMut(String)) -> Result<Report>
     say("month 12: the on-time and late borrowers have repaid in full".into());
 
     // ---- settle ----
+    // Every borrower has repaid in full or defaulted, so the pools are final: the lenders' rounding dust
+    // goes to the creator first, and then everyone takes the rest to the last unit.
+    let mut dust_swept = [U256::ZERO; 2];
+    for (swept, (loan, label)) in
+        dust_swept.iter_mut().zip([(ether_loan, "sweepDust (ether)"), (token_loan, "sweepDust (ERC-20)")])
+    {
+        match loan.sweep_dust(chain, cast.keeper, &cast.lenders) {
+            Ok(sent) => {
+                gas.record(label, &sent);
+                *swept = sent.value;
+            }
+            Err(error) if error.revert_name().as_deref() == Some("ZeroAmount") => {}
+            Err(error) => return Err(error),
+        }
+    }
+    say(format!(
+        "the keeper swept the lenders' rounding dust to the creator: {} wei, {} aUSD units",
+        dust_swept[0], dust_swept[1]
+    ));
     for lender in cast.lenders {
         for (loan, label) in [(ether_loan, "withdraw (ether)"), (token_loan, "withdraw (ERC-20)")] {
             let available = loan.withdrawable(chain, lender)?;
@@ -304,6 +325,7 @@ pub fn run(chain: &mut dyn Chain, say: &mut dyn FnMut(String)) -> Result<Report>
         false_report_error,
         refused_borrow_error,
         left_in_loans,
+        dust_swept,
     })
 }
 

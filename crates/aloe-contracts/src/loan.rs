@@ -7,7 +7,7 @@ use aloe_chain::Chain;
 use crate::{
     LoanTerms, Result, Sent,
     bindings::Loan as abi,
-    tx::{send, view},
+    tx::{expect_event, send, view},
 };
 
 pub use abi::{BorrowerPosition, LenderPosition};
@@ -87,6 +87,18 @@ impl Loan {
     /// The creator takes the fees accrued.
     pub fn withdraw_fees(&self, chain: &mut dyn Chain, creator: Address) -> Result<Sent> {
         self.send(chain, creator, U256::ZERO, abi::withdrawFeesCall {})
+    }
+
+    /// Sends the creator the lenders' rounding dust once the pool is settled; `from` pays the gas. `lenders`
+    /// must hold every lender of the loan, in any order (they are sorted and deduplicated here, as the
+    /// contract wants them ascending). Returns the dust swept.
+    pub fn sweep_dust(&self, chain: &mut dyn Chain, from: Address, lenders: &[Address]) -> Result<Sent<U256>> {
+        let mut lenders = lenders.to_vec();
+        lenders.sort_unstable();
+        lenders.dedup();
+        let sent = self.send(chain, from, U256::ZERO, abi::sweepDustCall { lenders })?;
+        let swept = expect_event::<abi::sweepDustCall, abi::DustSwept>(&sent.receipt, NAME, self.address)?;
+        Ok(Sent { value: swept.amount, receipt: sent.receipt })
     }
 
     /// Marks `borrower` in default (only the bureau may; exposed to test that).
@@ -178,5 +190,15 @@ impl Loan {
     /// The creator's fees not yet withdrawn.
     pub fn fees_withdrawable(&self, chain: &mut dyn Chain) -> Result<U256> {
         self.view(chain, abi::feesWithdrawableCall {})
+    }
+
+    /// Borrowers who have neither repaid in full nor been confirmed in default (0: the pool is settled).
+    pub fn open_borrowers(&self, chain: &mut dyn Chain) -> Result<U256> {
+        self.view(chain, abi::openBorrowersCall {})
+    }
+
+    /// Rounding dust swept to the creator so far.
+    pub fn dust_swept(&self, chain: &mut dyn Chain) -> Result<U256> {
+        self.view(chain, abi::dustSweptCall {})
     }
 }

@@ -67,7 +67,17 @@ pub(crate) fn deploy(
     Ok(Sent { value: address, receipt })
 }
 
-/// The first `E` event emitted by `emitter` in `receipt`.
-pub(crate) fn first_event<E: SolEvent>(receipt: &Receipt, emitter: Address) -> Option<E> {
-    receipt.logs.iter().filter(|log| log.address == emitter).find_map(|log| E::decode_log_data(&log.data).ok())
+/// The first `E` event emitted by `emitter` in the receipt of `C` sent to `contract`; an error naming both if
+/// it is missing (a contract that does not behave as its ABI says).
+pub(crate) fn expect_event<C: SolCall, E: SolEvent>(
+    receipt: &Receipt,
+    contract: &'static str,
+    emitter: Address,
+) -> Result<E> {
+    receipt
+        .logs
+        .iter()
+        .filter(|log| log.address == emitter)
+        .find_map(|log| E::decode_log_data(&log.data).ok())
+        .ok_or(Error::MissingEvent { contract, function: C::SIGNATURE, event: E::SIGNATURE })
 }

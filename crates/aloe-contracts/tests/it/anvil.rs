@@ -18,6 +18,7 @@ fn lifecycle_on_anvil_matches_the_embedded_chain() {
     assert_eq!(on_anvil.confirmed_arrears, embedded.confirmed_arrears);
     assert_eq!(on_anvil.false_report_error, embedded.false_report_error);
     assert_eq!(on_anvil.left_in_loans, embedded.left_in_loans);
+    assert_eq!(on_anvil.dust_swept, embedded.dust_swept);
     // Token balances do not pay gas, so they match exactly too.
     let tokens = |r: &lifecycle::Report| r.balances.iter().map(|b| b.token_after).collect::<Vec<_>>();
     assert_eq!(tokens(&on_anvil), tokens(&embedded));

@@ -13,9 +13,9 @@ fn lifecycle_conserves_value_and_confirms_only_the_real_default() {
     let sum = |f: fn(&lifecycle::BalanceRow) -> U256| report.balances.iter().map(f).fold(U256::ZERO, |a, b| a + b);
     assert_eq!(sum(|r| r.ether_before), sum(|r| r.ether_after) + report.left_in_loans[0]);
     assert_eq!(sum(|r| r.token_before), sum(|r| r.token_after) + report.left_in_loans[1]);
-    // What stays behind is rounding dust: less than one unit per lender.
-    assert!(report.left_in_loans[0] < U256::from(3), "{}", report.left_in_loans[0]);
-    assert!(report.left_in_loans[1] < U256::from(3), "{}", report.left_in_loans[1]);
+    // Nothing stays behind: the rounding dust (under one unit per lender) went to the creator.
+    assert_eq!(report.left_in_loans, [U256::ZERO; 2]);
+    assert!(report.dust_swept.iter().all(|dust| *dust < U256::from(3)), "{:?}", report.dust_swept);
 
     assert!(report.false_report_error.starts_with("NotInDefault"), "{}", report.false_report_error);
     assert!(report.refused_borrow_error.starts_with("ScoreBelowMinimum"), "{}", report.refused_borrow_error);

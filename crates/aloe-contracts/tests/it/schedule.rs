@@ -96,7 +96,9 @@ fn amount_due_and_arrears_follow_the_schedule() {
         );
         assert_eq!(loan.arrears(&mut f.chain, borrower, t).unwrap(), expected);
     }
-    // Paying one installment early clears the first period's arrears and not the second's.
+    // Paying one installment early (after taking the principal) clears the first period's arrears and not
+    // the second's.
+    loan.disburse(&mut f.chain, borrower).unwrap();
     loan.make_payment(&mut f.chain, borrower, installment).unwrap();
     assert_eq!(loan.arrears(&mut f.chain, borrower, funded + period).unwrap(), U256::ZERO);
     assert_eq!(loan.arrears(&mut f.chain, borrower, funded + 2 * period).unwrap(), installment);

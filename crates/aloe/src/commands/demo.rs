@@ -39,7 +39,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         );
     }
     println!(
-        "left in the loans: {} ETH, {} aUSD (rounding dust: under one base unit per lender)",
+        "rounding dust swept to the creator: {} wei, {} aUSD units; left in the loans: {} ETH, {} aUSD",
+        report.dust_swept[0],
+        report.dust_swept[1],
         format_units(report.left_in_loans[0]),
         format_units(report.left_in_loans[1])
     );
