@@ -11,6 +11,7 @@ import {Events} from "./libraries/Events.sol";
 import {LoanTerms, LoanTermsCodec} from "./libraries/LoanTerms.sol";
 import {ScheduleMath} from "./libraries/ScheduleMath.sol";
 import {Loan} from "./Loan.sol";
+import {KnnModel} from "./knn/KnnModel.sol";
 
 /// @title CreditBureau
 /// @notice The ALOE credit bureau (paper section III). Aloe's changes to the paper's design:
@@ -29,6 +30,8 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
 
     /// @notice The Loan every loan of this bureau clones.
     address public immutable loanImplementation;
+    /// @notice The k-NN model getScore consults (governed by this bureau's owner, fed by this bureau).
+    KnnModel public immutable scoreModel;
 
     mapping(address => bool) private _notaries;
     mapping(address => ScoreLedger) private _ledgers;
@@ -41,6 +44,7 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
 
     constructor(address owner) Ownable(owner) {
         loanImplementation = address(new Loan(address(this)));
+        scoreModel = new KnnModel(owner, address(this));
         deployedAt = uint40(block.timestamp);
     }
 

@@ -18,7 +18,11 @@ const SETTINGS = {
   metadata: { bytecodeHash: 'none', appendCBOR: false },
   outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object', 'evm.deployedBytecode.object'] } },
 };
-const ENTRY_POINTS = { 'CreditBureau.sol': ['CreditBureau', 'Loan'], 'mocks/TestToken.sol': ['TestToken'] };
+const ENTRY_POINTS = {
+  'CreditBureau.sol': ['CreditBureau', 'Loan', 'KnnModel'],
+  'mocks/TestToken.sol': ['TestToken'],
+  'mocks/NaiveKnn.sol': ['NaiveKnn'],
+};
 
 function findImports(importPath) {
   for (const base of [src, root, path.join(root, 'node_modules')]) {

@@ -100,4 +100,22 @@ library Errors {
     error LendersNotAscending(address lender);
     /// @notice The listed lenders' investments must sum to the loan's total (so no lender is missing).
     error LendersIncomplete(uint256 listed, uint256 totalAmount);
+
+    // ---- k-NN model ----
+    /// @notice The caller is not the model's operator (the bureau).
+    error NotOperator(address caller);
+    /// @notice A packed point has bits set above bit 200.
+    error InvalidPoint(uint256 point);
+    /// @notice Query coordinate `index` does not fit 16 bits.
+    error InvalidQuery(uint256 index, uint256 value);
+    /// @notice A chunk holds 1 to 511 points.
+    error InvalidChunkSize(uint256 points);
+    /// @notice Chunk data must start with a STOP byte and fit the code size limit.
+    error InvalidChunk(uint256 length);
+    /// @notice Deploying a data chunk failed.
+    error ChunkDeploymentFailed();
+    /// @notice k lies in [1, 32].
+    error InvalidK(uint256 k);
+    /// @notice Nothing staged to publish.
+    error EmptyModel();
 }

@@ -57,4 +57,20 @@ library Events {
     event PrincipalReclaimed(address indexed borrower, uint256 principal);
     /// @notice Rounding dust went to the creator.
     event DustSwept(address indexed creator, uint256 amount);
+
+    // ---- k-NN model ----
+    /// @notice Governance staged chunk number `index` (at `chunk`, `points` points) of the next model.
+    event ChunkStaged(uint256 indexed index, address chunk, uint256 points);
+    /// @notice Governance dropped the staged chunks.
+    event StagingCleared();
+    /// @notice The staged points became the model (old set, `size` points) with `k` neighbours.
+    event ModelPublished(uint256 size, uint256 k);
+    /// @notice k changed.
+    event KChanged(uint256 k);
+    /// @notice The bureau added a point to the new set; `buffered` points now wait for sealing.
+    event PointAppended(uint256 point, uint256 buffered);
+    /// @notice The buffer became a chunk of the new set.
+    event BufferSealed(address chunk, uint256 points);
+    /// @notice The new set became the old one (`size` points) and a new set started.
+    event ModelRotated(uint256 size);
 }

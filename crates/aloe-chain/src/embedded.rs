@@ -130,6 +130,11 @@ impl Chain for EmbeddedChain {
         }
     }
 
+    fn estimate_gas(&mut self, tx: TxRequest) -> Result<u64> {
+        let result = self.execute(&tx, false)?;
+        Ok(into_receipt(result)?.gas_used)
+    }
+
     fn balance(&mut self, account: Address) -> Result<U256> {
         Ok(self.account(account).map_or(U256::ZERO, |info| info.balance))
     }

@@ -57,6 +57,10 @@ pub trait Chain {
     /// Executes a transaction without committing it and returns its output.
     fn call(&mut self, tx: TxRequest) -> Result<Bytes>;
 
+    /// The gas a transaction would use if sent now (the whole transaction: base cost, calldata and
+    /// execution), without committing it; a revert is [`Error::Reverted`].
+    fn estimate_gas(&mut self, tx: TxRequest) -> Result<u64>;
+
     /// The ether balance of `account`.
     fn balance(&mut self, account: Address) -> Result<U256>;
 

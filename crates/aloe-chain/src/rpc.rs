@@ -138,6 +138,11 @@ impl Chain for RpcChain {
         self.runtime.block_on(async { self.provider.call(request).await }).map_err(|e| self.classify(e))
     }
 
+    fn estimate_gas(&mut self, tx: TxRequest) -> Result<u64> {
+        let request = self.request(&tx);
+        self.runtime.block_on(async { self.provider.estimate_gas(request).await }).map_err(|e| self.classify(e))
+    }
+
     fn balance(&mut self, account: Address) -> Result<U256> {
         self.runtime.block_on(async { self.provider.get_balance(account).await }).map_err(|e| self.rpc_error(e))
     }

@@ -26,3 +26,8 @@ pub static CREDIT_BUREAU: LazyLock<Artifact> =
 /// A mintable ERC-20 for demos and tests.
 pub static TEST_TOKEN: LazyLock<Artifact> =
     LazyLock::new(|| load("TestToken", include_str!("../../../contracts/artifacts/TestToken.json")));
+
+/// The benchmark's baseline k-NN (one storage slot per point, a plain Solidity loop); not part of the
+/// protocol.
+pub static NAIVE_KNN: LazyLock<Artifact> =
+    LazyLock::new(|| load("NaiveKnn", include_str!("../../../contracts/artifacts/NaiveKnn.json")));

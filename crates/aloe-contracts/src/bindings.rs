@@ -19,3 +19,13 @@ sol!(
     TestToken,
     "../../contracts/artifacts/TestToken.json"
 );
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    KnnModel,
+    "../../contracts/artifacts/KnnModel.json"
+);
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    NaiveKnn,
+    "../../contracts/artifacts/NaiveKnn.json"
+);

@@ -8,6 +8,7 @@
 //!   call, sends it through any [`aloe_chain::Chain`] and decodes the result.
 //! - [`Error::Reverted`] carries a [`Revert`]: the protocol's custom error, decoded.
 //! - [`schedule`]: the plain-Rust reference of the contracts' amortisation math.
+//! - [`KnnModel`]: the bureau's k-NN model (upload, publish, score); [`NaiveKnn`] the benchmark baseline.
 //!
 //! ```
 //! use aloe_chain::{Chain, EmbeddedChain, dev_signer};
@@ -23,6 +24,8 @@ pub mod artifacts;
 pub mod bindings;
 mod bureau;
 mod error;
+pub mod knn;
+pub mod knn_bench;
 pub mod lifecycle;
 mod loan;
 mod protocol;
@@ -33,6 +36,7 @@ mod tx;
 
 pub use bureau::{CreditBureau, LoanTerms, ScoreLedger};
 pub use error::{Error, Result};
+pub use knn::{KnnModel, NaiveKnn};
 pub use loan::{BorrowerPosition, LenderPosition, Loan, LoanTotals};
 pub use protocol::Protocol;
 pub use revert::Revert;

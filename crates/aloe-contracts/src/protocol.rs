@@ -4,7 +4,7 @@ use alloy_primitives::Address;
 use alloy_sol_types::SolConstructor;
 use aloe_chain::Chain;
 
-use crate::{CreditBureau, Result, artifacts, bindings::CreditBureau as abi, tx::deploy};
+use crate::{CreditBureau, KnnModel, Result, artifacts, bindings::CreditBureau as abi, tx::deploy};
 
 /// A deployed Aloe protocol: what a deployment file records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -15,6 +15,8 @@ pub struct Protocol {
     pub bureau: CreditBureau,
     /// The Loan implementation every loan clones.
     pub loan_implementation: Address,
+    /// The k-NN model the bureau scores with.
+    pub score_model: KnnModel,
     /// The bureau's owner (manages notaries).
     pub owner: Address,
     /// Gas the deployment used.
@@ -30,11 +32,13 @@ impl Protocol {
         let bureau = CreditBureau { address: sent.value };
         let loan_implementation =
             crate::tx::view(chain, "CreditBureau", bureau.address, abi::loanImplementationCall {})?;
+        let score_model =
+            KnnModel { address: crate::tx::view(chain, "CreditBureau", bureau.address, abi::scoreModelCall {})? };
         let chain_id = chain.chain_id().map_err(|source| crate::Error::Chain {
             contract: "CreditBureau",
             function: "chainId",
             source,
         })?;
-        Ok(Self { chain_id, bureau, loan_implementation, owner, deploy_gas: sent.receipt.gas_used })
+        Ok(Self { chain_id, bureau, loan_implementation, score_model, owner, deploy_gas: sent.receipt.gas_used })
     }
 }

@@ -51,6 +51,13 @@ pub(crate) fn view<C: SolCall>(
     C::abi_decode_returns(&output).map_err(|source| Error::Decode { contract, function: C::SIGNATURE, source })
 }
 
+/// The gas `call` on `to` would use as a transaction (base cost and calldata included).
+pub(crate) fn view_gas<C: SolCall>(chain: &mut dyn Chain, contract: &'static str, to: Address, call: C) -> Result<u64> {
+    chain
+        .estimate_gas(TxRequest::call(Address::ZERO, to).with_input(call.abi_encode()))
+        .map_err(|e| classify(contract, C::SIGNATURE, e))
+}
+
 /// Deploys `init_code` from `from`.
 pub(crate) fn deploy(
     chain: &mut dyn Chain,

@@ -4,6 +4,7 @@
 mod anvil;
 mod bad_input;
 mod gas;
+mod knn;
 mod lifecycle;
 mod schedule;
 

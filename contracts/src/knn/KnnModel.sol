@@ -1,0 +1,288 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.37;
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+
+import {Errors} from "../libraries/Errors.sol";
+import {Events} from "../libraries/Events.sol";
+import {DataChunk} from "./DataChunk.sol";
+import {KnnPoint} from "./KnnPoint.sol";
+import {KnnScan} from "./KnnScan.sol";
+
+/// @title KnnModel
+/// @notice The ALOE k-nearest-neighbour model (paper section IV): two sets of points, old and new, whose
+///         answers are weighted by their sizes; when the new set reaches the old one's size the old is
+///         discarded, the new becomes old and a new one starts.
+///
+///         Points live in write-once data chunks (contract code, up to 511 points each): a chunk is
+///         `0x00 || scan words (32 bytes each) || labels (16 bytes each)`, so a scan copies it to memory
+///         for 2,600 + 3 gas a word instead of 2,100 gas a storage slot. Points appended by the bureau wait
+///         in a bounded storage buffer, scanned from storage, until the periodic update seals it into a
+///         chunk.
+///
+///         The owner (governance) uploads a model into a staging set chunk by chunk (resumable: staged
+///         chunks stay until published or cleared) and publishes it with its k in one step, which replaces
+///         both sets. The operator (the bureau) appends points and runs the periodic update.
+contract KnnModel is Ownable2Step {
+    /// @notice The largest k.
+    uint256 public constant MAX_K = 32;
+    /// @notice Points per chunk at most: 1 + 48 * 511 bytes fit the 24,576-byte code limit.
+    uint256 public constant MAX_CHUNK_POINTS = 511;
+    /// @notice Appended points kept in storage at most; reaching it seals the buffer at once.
+    uint256 public constant BUFFER_CAPACITY = 64;
+
+    uint256 private constant SCAN_WORD_BYTES = 32;
+    uint256 private constant LABEL_BYTES = 16;
+    uint256 private constant POINT_BYTES = SCAN_WORD_BYTES + LABEL_BYTES;
+
+    /// @notice The sets a point can be in.
+    enum Set {
+        Old,
+        New,
+        Staging
+    }
+
+    struct PointSet {
+        address[] chunks;
+        uint64 size;
+    }
+
+    /// One scan's inputs: the query word and its bias (see KnnPoint), k, the loan duration, and a chunk-sized
+    /// region of memory reused for every chunk.
+    struct Query {
+        uint256 q;
+        uint256 bias;
+        uint256 k;
+        uint256 duration;
+        uint256 buffer;
+    }
+
+    /// @notice The bureau: the only account that appends points and runs the periodic update.
+    address public immutable operator;
+
+    PointSet[3] private _sets;
+    /// The new set's points not yet sealed into a chunk (packed).
+    uint256[] private _buffer;
+    uint8 private _k;
+
+    constructor(address owner_, address operator_) Ownable(owner_) {
+        if (operator_ == address(0)) revert Errors.ZeroAddress();
+        operator = operator_;
+    }
+
+    modifier onlyOperator() {
+        if (msg.sender != operator) revert Errors.NotOperator(msg.sender);
+        _;
+    }
+
+    // =========================================================================================
+    //                                   GOVERNANCE: UPLOAD
+    // =========================================================================================
+
+    /// @notice Stages one chunk of packed points (1 to 511) for the next published model.
+    function stageChunk(uint256[] calldata points) external onlyOwner returns (address chunk) {
+        chunk = _writeChunk(points);
+        PointSet storage staging = _sets[uint256(Set.Staging)];
+        staging.chunks.push(chunk);
+        staging.size += uint64(points.length);
+        emit Events.ChunkStaged(staging.chunks.length - 1, chunk, points.length);
+    }
+
+    /// @notice Forgets every staged chunk (an upload to start over).
+    function clearStaging() external onlyOwner {
+        delete _sets[uint256(Set.Staging)];
+        emit Events.StagingCleared();
+    }
+
+    /// @notice Makes the staged points the model, with `k` neighbours: they become the old set, the new set
+    ///         and its buffer start empty, and staging is emptied.
+    function publish(uint256 k_) external onlyOwner {
+        _checkK(k_);
+        PointSet storage staging = _sets[uint256(Set.Staging)];
+        if (staging.size == 0) revert Errors.EmptyModel();
+        _sets[uint256(Set.Old)] = staging;
+        delete _sets[uint256(Set.New)];
+        delete _sets[uint256(Set.Staging)];
+        delete _buffer;
+        _k = uint8(k_);
+        emit Events.ModelPublished(_sets[uint256(Set.Old)].size, k_);
+    }
+
+    /// @notice Changes k.
+    function setK(uint256 k_) external onlyOwner {
+        _checkK(k_);
+        _k = uint8(k_);
+        emit Events.KChanged(k_);
+    }
+
+    // =========================================================================================
+    //                                  OPERATOR: NEW POINTS
+    // =========================================================================================
+
+    /// @notice Adds a packed point to the new set (through the buffer; a full buffer is sealed at once).
+    function append(uint256 point) external onlyOperator {
+        KnnPoint.validate(point);
+        _buffer.push(point);
+        _sets[uint256(Set.New)].size += 1;
+        emit Events.PointAppended(point, _buffer.length);
+        if (_buffer.length == BUFFER_CAPACITY) _seal();
+    }
+
+    /// @notice The periodic update: seals the buffer once it holds `minToSeal` points, and rotates when the
+    ///         new set has reached the old one's size (sealing whatever is buffered first). Gas is bounded by
+    ///         one sealing of at most BUFFER_CAPACITY points.
+    function update(uint256 minToSeal) external onlyOperator {
+        PointSet storage newer = _sets[uint256(Set.New)];
+        bool rotate = newer.size > 0 && newer.size >= _sets[uint256(Set.Old)].size;
+        uint256 pending = _buffer.length;
+        if (pending > 0 && (rotate || pending >= minToSeal)) _seal();
+        if (rotate) {
+            _sets[uint256(Set.Old)] = newer;
+            delete _sets[uint256(Set.New)];
+            emit Events.ModelRotated(_sets[uint256(Set.Old)].size);
+        }
+    }
+
+    // =========================================================================================
+    //                                          SCORE
+    // =========================================================================================
+
+    /// @notice The model's answer for the ratio vector `vector` (16-bit fixed point each) and a loan of
+    ///         `duration` seconds: each set's inverse-distance weighted OSC over its k nearest points, the
+    ///         two weighted by set size, in thousandths. `found` is false when the model has no point.
+    function score(uint256[5] memory vector, uint256 duration) external view returns (uint256, bool found) {
+        Query memory query = _query(vector, duration);
+        (uint256 wadOld, bool foundOld) = _scoreSet(Set.Old, query);
+        (uint256 wadNew, bool foundNew) = _scoreSet(Set.New, query);
+        if (!foundOld && !foundNew) return (0, false);
+        uint256 sizeOld = foundOld ? _sets[uint256(Set.Old)].size : 0;
+        uint256 sizeNew = foundNew ? _sets[uint256(Set.New)].size : 0;
+        return (KnnScan.combine(wadOld, sizeOld, wadNew, sizeNew), true);
+    }
+
+    // =========================================================================================
+    //                                          VIEWS
+    // =========================================================================================
+
+    /// @notice k.
+    function k() external view returns (uint256) {
+        return _k;
+    }
+
+    /// @notice Points in `set` (the new set's count includes its buffer).
+    function size(Set set) external view returns (uint256) {
+        return _sets[uint256(set)].size;
+    }
+
+    /// @notice The chunks of `set`.
+    function chunks(Set set) external view returns (address[] memory) {
+        return _sets[uint256(set)].chunks;
+    }
+
+    /// @notice The new set's points still in the buffer.
+    function buffered() external view returns (uint256[] memory) {
+        return _buffer;
+    }
+
+    /// @notice The packed points of chunk `index` of `set`, as uploaded (to verify an upload).
+    function pointsOf(Set set, uint256 index) external view returns (uint256[] memory points) {
+        address chunk = _sets[uint256(set)].chunks[index];
+        uint256 n = (chunk.code.length - 1) / POINT_BYTES;
+        bytes memory data = chunk.code;
+        points = new uint256[](n);
+        for (uint256 i; i < n; ++i) {
+            uint256 word;
+            uint256 label;
+            assembly ("memory-safe") {
+                let base := add(data, 33)
+                word := mload(add(base, shl(5, i)))
+                label := shr(128, mload(add(add(base, shl(5, n)), shl(4, i))))
+            }
+            points[i] = KnnPoint.unpack(word, label);
+        }
+    }
+
+    // =========================================================================================
+    //                                        INTERNALS
+    // =========================================================================================
+
+    function _checkK(uint256 k_) private pure {
+        if (k_ == 0 || k_ > MAX_K) revert Errors.InvalidK(k_);
+    }
+
+    function _seal() private {
+        uint256[] memory points = _buffer;
+        address chunk = _writeChunkFromMemory(points);
+        _sets[uint256(Set.New)].chunks.push(chunk);
+        delete _buffer;
+        emit Events.BufferSealed(chunk, points.length);
+    }
+
+    function _writeChunk(uint256[] calldata points) private returns (address) {
+        return _writeChunkFromMemory(points);
+    }
+
+    /// Builds `0x00 || scan words || labels` and deploys it.
+    function _writeChunkFromMemory(uint256[] memory points) private returns (address) {
+        uint256 n = points.length;
+        if (n == 0 || n > MAX_CHUNK_POINTS) revert Errors.InvalidChunkSize(n);
+        bytes memory data = new bytes(1 + n * POINT_BYTES);
+        for (uint256 i; i < n; ++i) {
+            uint256 point = points[i];
+            KnnPoint.validate(point);
+            uint256 word = KnnPoint.scanWord(point);
+            uint256 label = KnnPoint.label(point);
+            assembly ("memory-safe") {
+                let base := add(data, 33)
+                mstore(add(base, shl(5, i)), word)
+                // 16 bytes, big-endian; the next label (or the bytes' padding) overwrites the rest.
+                mstore(add(add(base, shl(5, n)), shl(4, i)), shl(128, label))
+            }
+        }
+        return DataChunk.write(data);
+    }
+
+    function _query(uint256[5] memory vector, uint256 duration) private view returns (Query memory query) {
+        (query.q, query.bias) = KnnPoint.query(vector);
+        query.k = _k;
+        query.duration = duration;
+        uint256 buffer;
+        assembly ("memory-safe") {
+            buffer := mload(0x40)
+            mstore(0x40, add(buffer, 24576))
+        }
+        query.buffer = buffer;
+    }
+
+    function _scoreSet(Set set, Query memory query) private view returns (uint256 wad, bool found) {
+        PointSet storage points = _sets[uint256(set)];
+        if (points.size == 0) return (0, false);
+        uint256[] memory top = KnnScan.empty(query.k);
+        address[] storage list = points.chunks;
+        for (uint256 c; c < list.length; ++c) {
+            uint256 n = _load(list[c], query.buffer);
+            KnnScan.scan(top, query.buffer, n, query.q, query.bias);
+        }
+        if (set == Set.New) _scanBuffer(top, query);
+        return KnnScan.weightedOsc(top, query.duration);
+    }
+
+    /// Copies a chunk's data (without its STOP byte) to `buffer`; returns its number of points.
+    function _load(address chunk, uint256 buffer) private view returns (uint256 n) {
+        assembly ("memory-safe") {
+            let length := sub(extcodesize(chunk), 1)
+            extcodecopy(chunk, buffer, 1, length)
+            n := div(length, 48)
+        }
+    }
+
+    /// The buffered points, from storage.
+    function _scanBuffer(uint256[] memory top, Query memory query) private view {
+        uint256 count = _buffer.length;
+        for (uint256 i; i < count; ++i) {
+            uint256 point = _buffer[i];
+            uint256 d = KnnPoint.distance(KnnPoint.scanWord(point), query.q, query.bias);
+            KnnScan.offer(top, d, KnnPoint.label(point));
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! Aloe's credit score, as a plain-Rust reference model that mirrors the contracts' integer arithmetic
+//! bit for bit, so tests can run random histories on the chain and here and compare exactly.
+//!
+//! - [`point`]: a k-NN model point (five 16-bit ratios and fifteen 8-bit OSC-w labels) and its packed word.
+//! - [`knn`]: the k-nearest-neighbour answer of `KnnModel.score`: nearest points by squared Euclidean
+//!   distance (ties broken by label), inverse-distance weighting, OSC interpolated at the loan's duration,
+//!   and the size-weighted combination of the old and new sets.
+//! - [`synthetic`]: seeded synthetic points for benchmarks and tests.
+
+pub mod knn;
+pub mod point;
+pub mod synthetic;
+
+pub use knn::{Neighbour, combine, score_set};
+pub use point::{DIMENSIONS, ModelPoint, PointError, WINDOWS};

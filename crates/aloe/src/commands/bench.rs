@@ -1,0 +1,75 @@
+//! `aloe bench knn`: gas of the k-NN scan at growing model sizes, beside the naive baseline, in one run.
+
+use aloe_chain::{EmbeddedChain, TX_GAS_LIMIT_CAP, dev_signer};
+use aloe_contracts::knn_bench::{self, BenchPlan, BenchRow};
+use anyhow::Context;
+
+/// Arguments of `aloe bench`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    what: What,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum What {
+    /// KnnModel.score gas per model size, with the naive storage-array baseline (embedded chain).
+    Knn(KnnArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct KnnArgs {
+    /// Model sizes (points), ascending.
+    #[arg(long, value_delimiter = ',', default_value = "1000,10000,50000,100000,150000")]
+    sizes: Vec<usize>,
+    /// Sizes at which to run the baseline too (it no longer fits one transaction near 3,000 points).
+    #[arg(long, value_delimiter = ',', default_value = "1000,2000,3000")]
+    naive_sizes: Vec<usize>,
+    /// Neighbours.
+    #[arg(long, default_value_t = 10)]
+    k: u8,
+    /// Random queries per size; the median gas is reported.
+    #[arg(long, default_value_t = 5)]
+    queries: usize,
+    /// Seed of the synthetic points and queries.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+}
+
+pub(crate) fn run(args: Args) -> anyhow::Result<()> {
+    let What::Knn(args) = args.what;
+    anyhow::ensure!(args.sizes.windows(2).all(|w| w[0] < w[1]), "--sizes must be ascending");
+    anyhow::ensure!(args.queries > 0, "--queries must be at least 1");
+    let mut sizes = args.sizes.clone();
+    sizes.extend(args.naive_sizes.iter().filter(|s| !args.sizes.contains(s)));
+    sizes.sort_unstable();
+    let plan = BenchPlan { sizes, naive_sizes: args.naive_sizes, k: args.k, queries: args.queries, seed: args.seed };
+    let mut chain = EmbeddedChain::new();
+    let rows = knn_bench::run(&mut chain, dev_signer(0).address(), &plan, &mut |line| eprintln!("{line}"))
+        .context("the k-NN benchmark failed")?;
+    print_table(&rows, plan.k);
+    Ok(())
+}
+
+fn print_table(rows: &[BenchRow], k: u8) {
+    let per_point = |gas: u64, n: usize| format!("{:.1}", gas as f64 / n as f64);
+    println!(
+        "k = {k}, loan duration {} days, median over the queries; transaction gas cap {TX_GAS_LIMIT_CAP}",
+        knn_bench::DURATION / 86_400
+    );
+    println!("| points | KnnModel gas | gas/point | baseline gas | baseline gas/point | baseline / KnnModel |");
+    println!("|---:|---:|---:|---:|---:|---:|");
+    for row in rows {
+        let (model, model_pp) = match row.model_gas {
+            Some(gas) => (gas.to_string(), per_point(gas, row.points)),
+            None => ("over the cap".into(), "-".into()),
+        };
+        let (naive, naive_pp, ratio) = match (row.naive_gas, row.model_gas) {
+            (Some(n), Some(m)) => (n.to_string(), per_point(n, row.points), format!("{:.1}x", n as f64 / m as f64)),
+            (Some(n), None) => (n.to_string(), per_point(n, row.points), "-".into()),
+            (None, _) if row.naive_over_cap => ("over the cap".into(), "-".into(), "-".into()),
+            (None, _) => ("".into(), "".into(), "".into()),
+        };
+        println!("| {} | {model} | {model_pp} | {naive} | {naive_pp} | {ratio} |", row.points);
+    }
+}
