@@ -10,8 +10,10 @@ import {Errors} from "./libraries/Errors.sol";
 import {Events} from "./libraries/Events.sol";
 import {LoanTerms, LoanTermsCodec} from "./libraries/LoanTerms.sol";
 import {ScheduleMath} from "./libraries/ScheduleMath.sol";
+import {BorrowerLedger} from "./libraries/BorrowerLedger.sol";
 import {Loan} from "./Loan.sol";
 import {KnnModel} from "./knn/KnnModel.sol";
+import {KnnPoint} from "./knn/KnnPoint.sol";
 
 /// @title CreditBureau
 /// @notice The ALOE credit bureau (paper section III). Aloe's changes to the paper's design:
@@ -34,18 +36,39 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
     KnnModel public immutable scoreModel;
 
     mapping(address => bool) private _notaries;
+    /// A loan this bureau created, and its asset (what getScore's cold-start limits are kept in).
+    struct LoanRecord {
+        bool exists;
+        address asset;
+    }
+
+    /// Cold-start limits for one asset: a borrower without history asking for at most `maxAmount` at most
+    /// `maxDailyPayment` a day scores FICO / 1000 (paper IV). Unconfigured assets have no limit.
+    struct ColdStartLimits {
+        uint120 maxAmount;
+        uint120 maxDailyPayment;
+        bool configured;
+    }
+
     mapping(address => ScoreLedger) private _ledgers;
-    mapping(address => bool) private _isLoan;
+    mapping(address => LoanRecord) private _loans;
     mapping(uint256 => address) private _loanAt;
-    /// Shares its slot with `deployedAt`, written at deployment, so the first loan pays no fresh slot.
+    mapping(address => ColdStartLimits) private _coldStart;
+    /// Shares its slot with `deployedAt` and the model update settings, written at deployment, so the first
+    /// loan pays no fresh slot and createLoan reads them all at once.
     uint64 private _loanCount;
     /// @notice When the bureau was deployed.
     uint40 public deployedAt;
+    /// @notice The k-NN model's periodic update runs at every this many createLoan calls (paper IV's M).
+    uint16 public modelUpdateInterval;
+    /// @notice The periodic update seals the buffer of new points once it holds this many.
+    uint16 public modelSealThreshold;
 
     constructor(address owner) Ownable(owner) {
         loanImplementation = address(new Loan(address(this)));
         scoreModel = new KnnModel(owner, address(this));
         deployedAt = uint40(block.timestamp);
+        (modelUpdateInterval, modelSealThreshold) = (16, 32);
     }
 
     // =========================================================================================
@@ -78,7 +101,7 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
 
     /// @inheritdoc ICreditBureau
     function verifyUnusedAddress(address borrower) public view {
-        if (_ledgers[borrower].registeredAt != 0) revert Errors.AddressAlreadyUsed(borrower);
+        if (_ledgers[borrower].core.ficoScore != 0) revert Errors.AddressAlreadyUsed(borrower);
     }
 
     /// @inheritdoc ICreditBureau
@@ -89,9 +112,7 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
         if (ficoScore < MIN_FICO || ficoScore > MAX_FICO) revert Errors.InvalidFicoScore(ficoScore);
         if (timestamp == 0 || timestamp > block.timestamp) revert Errors.TimestampInFuture(timestamp);
 
-        ScoreLedger storage ledger = _ledgers[borrower];
-        ledger.ficoScore = uint16(ficoScore);
-        ledger.registeredAt = uint40(timestamp);
+        BorrowerLedger.register(_ledgers[borrower], ficoScore);
         emit Events.ScoreLedgerInitialized(borrower, msg.sender, uint16(ficoScore), uint40(timestamp));
     }
 
@@ -108,8 +129,9 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
     function createLoan(LoanTerms calldata terms) external returns (address loan) {
         _validate(terms);
         loan = Clones.cloneWithImmutableArgs(loanImplementation, LoanTermsCodec.encode(msg.sender, terms));
-        _isLoan[loan] = true;
-        _loanAt[_loanCount++] = loan;
+        _loans[loan] = LoanRecord({exists: true, asset: terms.asset});
+        uint256 count = ++_loanCount;
+        _loanAt[count - 1] = loan;
         emit Events.LoanCreated(
             loan,
             msg.sender,
@@ -123,6 +145,10 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
             terms.gracePeriod,
             terms.creatorFeePerMil
         );
+        // Paper IV: the model's periodic update runs every M createLoan calls, paid by that caller (at most
+        // one sealing of the bounded buffer).
+        uint256 interval = modelUpdateInterval;
+        if (interval != 0 && count % interval == 0) scoreModel.update(modelSealThreshold);
     }
 
     /// @inheritdoc ICreditBureau
@@ -148,7 +174,7 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
 
     /// @inheritdoc ICreditBureau
     function isLoan(address account) external view returns (bool) {
-        return _isLoan[account];
+        return _loans[account].exists;
     }
 
     /// @inheritdoc ICreditBureau
@@ -167,29 +193,60 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
     // =========================================================================================
 
     /// @inheritdoc ICreditBureau
-    function updateScoreBorrow(address borrower, uint256 amount) external {
-        ScoreLedger storage ledger = _ledgerForLoanUpdate(borrower);
-        ledger.activeLoans += 1;
-        ledger.totalBorrowed += uint128(amount);
-        ledger.lastUpdate = uint40(block.timestamp);
+    function updateScoreBorrow(address borrower, uint256 amount, uint256 scheduledTotal, uint256 dailyRate)
+        external
+    {
+        ScoreLedger storage stored = _ledgerForLoanUpdate(borrower);
+        ScoreLedger memory ledger;
+        _loadIntegrals(stored, ledger);
+        BorrowerLedger.onBorrow(ledger, block.timestamp, scheduledTotal, dailyRate);
+        _saveIntegrals(stored, ledger);
         emit Events.ScoreBorrowUpdated(borrower, msg.sender, amount);
     }
 
     /// @inheritdoc ICreditBureau
-    function updateScoreBorrowCancelled(address borrower, uint256 amount) external {
-        ScoreLedger storage ledger = _ledgerForLoanUpdate(borrower);
-        ledger.activeLoans -= 1;
-        ledger.totalBorrowed -= uint128(amount);
-        ledger.lastUpdate = uint40(block.timestamp);
+    function updateScoreBorrowCancelled(
+        address borrower,
+        uint256 amount,
+        uint256 scheduledTotal,
+        uint256 dailyRate
+    ) external {
+        ScoreLedger storage stored = _ledgerForLoanUpdate(borrower);
+        ScoreLedger memory ledger;
+        _loadIntegrals(stored, ledger);
+        BorrowerLedger.onBorrowCancelled(ledger, block.timestamp, scheduledTotal, dailyRate);
+        _saveIntegrals(stored, ledger);
         emit Events.ScoreBorrowCancelled(borrower, msg.sender, amount);
     }
 
     /// @inheritdoc ICreditBureau
-    function updateScoreRepayment(address borrower, uint256 amount, bool settled) external {
-        ScoreLedger storage ledger = _ledgerForLoanUpdate(borrower);
-        ledger.totalRepaid += uint128(amount);
-        if (settled) ledger.activeLoans -= 1;
-        ledger.lastUpdate = uint40(block.timestamp);
+    function updateScoreDisbursed(address borrower, uint256 principal, uint256 behindFrom) external {
+        ScoreLedger storage stored = _ledgerForLoanUpdate(borrower);
+        ScoreLedger memory ledger;
+        _loadTimeline(stored, ledger);
+        ledger.lent = stored.lent;
+        BorrowerLedger.onDisbursed(ledger, block.timestamp, principal, behindFrom);
+        _saveTimeline(stored, ledger);
+        stored.lent = ledger.lent;
+        emit Events.ScoreDisbursementUpdated(borrower, msg.sender, principal, behindFrom);
+    }
+
+    /// @inheritdoc ICreditBureau
+    function updateScoreRepayment(
+        address borrower,
+        uint256 amount,
+        uint256 oldBehindFrom,
+        uint256 newBehindFrom,
+        uint256 dailyRate,
+        bool settled
+    ) external {
+        ScoreLedger storage stored = _ledgerForLoanUpdate(borrower);
+        ScoreLedger memory ledger;
+        _loadIntegrals(stored, ledger);
+        _loadTimeline(stored, ledger);
+        BorrowerLedger.onRepayment(ledger, block.timestamp, amount, oldBehindFrom, newBehindFrom, dailyRate, settled);
+        _saveIntegrals(stored, ledger);
+        _saveTimeline(stored, ledger);
         emit Events.ScoreRepaymentUpdated(borrower, msg.sender, amount);
     }
 
@@ -198,11 +255,93 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
     // =========================================================================================
 
     /// @inheritdoc ICreditBureau
-    function getScore(address client, uint256, uint256, uint256, uint256) external view returns (uint256) {
-        uint256 fico = _ledgers[client].ficoScore;
-        if (fico == 0) revert Errors.NotRegistered(client);
-        // Cold start (paper IV): score = FICO / 1000, expressed in thousandths.
-        return fico;
+    function getScore(
+        address client,
+        uint256 amtRequested,
+        uint256 intRatePerMil,
+        uint256 numPayments,
+        uint256 secondsBetweenPayments
+    ) external view returns (uint256) {
+        ScoreLedger memory ledger = _load(client);
+        if (ledger.core.ficoScore == 0) revert Errors.NotRegistered(client);
+        _checkRequest(amtRequested, intRatePerMil, numPayments, secondsBetweenPayments);
+        uint256 installment = ScheduleMath.installmentUp(amtRequested, intRatePerMil, numPayments);
+        uint256 dailyRate = installment * BorrowerLedger.DAY / secondsBetweenPayments;
+        // Cold start (paper IV): no history and a small enough loan score FICO / 1000, in thousandths.
+        // A loan asks in its own asset; anyone else asks in ether's limits.
+        LoanRecord memory caller = _loans[msg.sender];
+        ColdStartLimits memory limits = _coldStart[caller.exists ? caller.asset : address(0)];
+        bool small = !limits.configured || (amtRequested <= limits.maxAmount && dailyRate <= limits.maxDailyPayment);
+        if (ledger.core.firstLoanAt == 0 && small) return ledger.core.ficoScore;
+
+        BorrowerLedger.accumulate(ledger, block.timestamp);
+        uint256[5] memory vector =
+            BorrowerLedger.ratios(ledger, block.timestamp, installment * numPayments, dailyRate, amtRequested);
+        (uint256 score, bool found) = scoreModel.score(vector, numPayments * secondsBetweenPayments);
+        // Without model points there is nothing to compare with: the FICO score stands.
+        return found ? score : ledger.core.ficoScore;
+    }
+
+    /// @inheritdoc ICreditBureau
+    function ratiosOf(address borrower, uint256 extraDebt, uint256 extraDailyRate, uint256 extraLent)
+        external
+        view
+        returns (uint256[5] memory)
+    {
+        ScoreLedger memory ledger = _load(borrower);
+        BorrowerLedger.accumulate(ledger, block.timestamp);
+        return BorrowerLedger.ratios(ledger, block.timestamp, extraDebt, extraDailyRate, extraLent);
+    }
+
+    /// @inheritdoc ICreditBureau
+    function labelsOf(address borrower) external view returns (uint256[15] memory osc, uint256 observed) {
+        ScoreLedger memory ledger = _load(borrower);
+        BorrowerLedger.accumulate(ledger, block.timestamp);
+        return BorrowerLedger.labels(ledger, block.timestamp);
+    }
+
+    /// @inheritdoc ICreditBureau
+    function recordPoint(address borrower) external returns (uint256 point) {
+        ScoreLedger memory ledger = _load(borrower);
+        if (ledger.totals.pendingPoints == 0) revert Errors.NoPendingPoint(borrower);
+        BorrowerLedger.accumulate(ledger, block.timestamp);
+        (uint256[15] memory osc, uint256 observed) = BorrowerLedger.labels(ledger, block.timestamp);
+        if (observed == 0) revert Errors.HistoryTooShort(borrower);
+        uint256[5] memory vector = BorrowerLedger.ratios(ledger, block.timestamp, 0, 0, 0);
+        for (uint256 i; i < KnnPoint.DIMENSIONS; ++i) point |= vector[i] << (16 * i);
+        for (uint256 j; j < KnnPoint.WINDOWS; ++j) point |= osc[j] << (KnnPoint.LABEL_SHIFT + 8 * j);
+        _ledgers[borrower].totals.pendingPoints = ledger.totals.pendingPoints - 1;
+        emit Events.PointRecorded(borrower, point);
+
+        scoreModel.append(point);
+    }
+
+    /// @inheritdoc ICreditBureau
+    function setColdStartLimits(address asset, uint256 maxAmount, uint256 maxDailyPayment) external onlyOwner {
+        if (maxAmount > type(uint120).max || maxDailyPayment > type(uint120).max) {
+            revert Errors.AmountTooLarge(maxAmount > maxDailyPayment ? maxAmount : maxDailyPayment);
+        }
+        _coldStart[asset] = ColdStartLimits(uint120(maxAmount), uint120(maxDailyPayment), true);
+        emit Events.ColdStartLimitsSet(asset, maxAmount, maxDailyPayment);
+    }
+
+    /// @inheritdoc ICreditBureau
+    function coldStartLimits(address asset)
+        external
+        view
+        returns (uint256 maxAmount, uint256 maxDailyPayment, bool configured)
+    {
+        ColdStartLimits memory limits = _coldStart[asset];
+        return (limits.maxAmount, limits.maxDailyPayment, limits.configured);
+    }
+
+    /// @inheritdoc ICreditBureau
+    function setModelUpdate(uint256 interval, uint256 sealThreshold) external onlyOwner {
+        if (interval > type(uint16).max || sealThreshold == 0 || sealThreshold > scoreModel.BUFFER_CAPACITY()) {
+            revert Errors.InvalidModelUpdate(interval, sealThreshold);
+        }
+        (modelUpdateInterval, modelSealThreshold) = (uint16(interval), uint16(sealThreshold));
+        emit Events.ModelUpdateSet(interval, sealThreshold);
     }
 
     /// @inheritdoc ICreditBureau
@@ -224,15 +363,20 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
 
     /// @inheritdoc ICreditBureau
     function reportDefault(address loan, address borrower) external {
-        if (!_isLoan[loan]) revert Errors.UnknownLoan(loan);
+        if (!_loans[loan].exists) revert Errors.UnknownLoan(loan);
         // The loan reverts unless the borrower is in default by its own schedule and state.
-        (uint256 arrearsNow, uint256 reclaimed, bool settled) = ILoan(loan).confirmDefault(borrower);
-        ScoreLedger storage ledger = _ledgers[borrower];
-        ledger.defaults += 1;
+        (uint256 arrearsNow, uint256 reclaimed, uint256 dailyRate, bool settled) = ILoan(loan).confirmDefault(borrower);
+        ScoreLedger storage stored = _ledgers[borrower];
+        ScoreLedger memory ledger;
+        _loadIntegrals(stored, ledger);
+        _loadTimeline(stored, ledger);
+        BorrowerLedger.onDefault(ledger);
+        // A principal never taken repays the debt; no due date was ever kept for it.
         if (reclaimed != 0) {
-            ledger.totalRepaid += uint128(reclaimed);
-            if (settled) ledger.activeLoans -= 1;
+            BorrowerLedger.onRepayment(ledger, block.timestamp, reclaimed, 0, 0, dailyRate, settled);
         }
+        _saveIntegrals(stored, ledger);
+        _saveTimeline(stored, ledger);
         emit Events.DefaultConfirmed(loan, borrower, msg.sender, arrearsNow);
     }
 
@@ -241,9 +385,56 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
     // =========================================================================================
 
     function _ledgerForLoanUpdate(address borrower) private view returns (ScoreLedger storage ledger) {
-        if (!_isLoan[msg.sender]) revert Errors.NotLoan(msg.sender);
+        if (!_loans[msg.sender].exists) revert Errors.NotLoan(msg.sender);
         ledger = _ledgers[borrower];
-        if (ledger.ficoScore == 0) revert Errors.NotRegistered(borrower);
+        if (ledger.core.ficoScore == 0) revert Errors.NotRegistered(borrower);
+    }
+
+    // Each update reads and writes only the slots it needs: the amounts and their integrals, or the behind
+    // timeline (dates, clean run, OSC accumulators); both share the core slot.
+
+    function _loadIntegrals(ScoreLedger storage stored, ScoreLedger memory ledger) private view {
+        ledger.core = stored.core;
+        ledger.amounts = stored.amounts;
+        ledger.debtIntegral = stored.debtIntegral;
+        ledger.rateIntegral = stored.rateIntegral;
+        ledger.totals = stored.totals;
+    }
+
+    function _saveIntegrals(ScoreLedger storage stored, ScoreLedger memory ledger) private {
+        stored.core = ledger.core;
+        stored.amounts = ledger.amounts;
+        stored.debtIntegral = ledger.debtIntegral;
+        stored.rateIntegral = ledger.rateIntegral;
+        stored.totals = ledger.totals;
+    }
+
+    function _loadTimeline(ScoreLedger storage stored, ScoreLedger memory ledger) private view {
+        ledger.core = stored.core;
+        ledger.due = stored.due;
+        ledger.oscLow = stored.oscLow;
+        ledger.oscHigh = stored.oscHigh;
+    }
+
+    function _saveTimeline(ScoreLedger storage stored, ScoreLedger memory ledger) private {
+        stored.core = ledger.core;
+        stored.due = ledger.due;
+        stored.oscLow = ledger.oscLow;
+        stored.oscHigh = ledger.oscHigh;
+    }
+
+    /// Reads a whole ledger (one place, so the nine-slot copy is compiled once).
+    function _load(address borrower) private view returns (ScoreLedger memory) {
+        return _ledgers[borrower];
+    }
+
+    /// getScore's request must be one a loan could make.
+    function _checkRequest(uint256 amount, uint256 intRatePerMil, uint256 numPayments, uint256 period) private pure {
+        if (amount == 0) revert Errors.ZeroAmount();
+        if (amount > type(uint96).max) revert Errors.AmountTooLarge(amount);
+        if (intRatePerMil > MAX_SCORE) revert Errors.InterestRateTooHigh(intRatePerMil);
+        if (numPayments == 0 || numPayments > MAX_NUM_PAYMENTS) revert Errors.InvalidNumPayments(numPayments);
+        if (period < MIN_PERIOD || period > MAX_PERIOD) revert Errors.InvalidPaymentPeriod(period);
     }
 
     function _validate(LoanTerms calldata terms) private view {

@@ -103,7 +103,8 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         emit Events.BorrowRequested(msg.sender, amount, installment, _totalRequested);
         _fundIfComplete(t);
 
-        ICreditBureau(bureau).updateScoreBorrow(msg.sender, amount);
+        ICreditBureau(bureau)
+            .updateScoreBorrow(msg.sender, amount, installment * t.numPayments, _dailyRate(t, installment));
     }
 
     /// @inheritdoc ILoan
@@ -122,7 +123,8 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         _scheduledTotal -= uint128(installment * t.numPayments);
         emit Events.BorrowCancelled(msg.sender, principal);
 
-        ICreditBureau(bureau).updateScoreBorrowCancelled(msg.sender, principal);
+        ICreditBureau(bureau)
+            .updateScoreBorrowCancelled(msg.sender, principal, installment * t.numPayments, _dailyRate(t, installment));
     }
 
     /// @inheritdoc ILoan
@@ -137,6 +139,8 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         position.disbursed = true;
         emit Events.Disbursed(msg.sender, principal);
 
+        // Nothing is paid before disbursement: unpaid, the borrower is behind from the first due date.
+        ICreditBureau(bureau).updateScoreDisbursed(msg.sender, principal, _fundedAt + t.secondsBetweenPayments);
         _push(t, msg.sender, principal);
     }
 
@@ -158,18 +162,36 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         uint256 owing = installment * t.numPayments - position.paid;
         if (amount > owing) revert Errors.PaymentExceedsOwed(amount, owing);
 
-        uint128 paid = position.paid + uint128(amount);
+        uint256 paidBefore = position.paid;
+        uint120 paid = position.paid + uint120(amount);
         position.paid = paid;
         // Still a full installment behind after paying: the episode goes on from where it began.
         // Otherwise the next episode would begin at the first due date that puts them behind again.
         uint256 next = _firstBehindPeriod(installment, t.numPayments, paid);
         if (_fundedAt + next * t.secondsBetweenPayments > block.timestamp) position.behindSincePeriod = uint16(next);
         _totalRepaid += uint128(amount);
-        if (amount == owing && !position.defaulted) _openBorrowers -= 1;
+        bool settled = amount == owing;
+        if (settled && !position.defaulted) _openBorrowers -= 1;
         emit Events.PaymentMade(msg.sender, amount, paid);
 
-        ICreditBureau(bureau).updateScoreRepayment(msg.sender, amount, amount == owing);
+        _reportPayment(t, installment, paidBefore, amount, settled, !position.reclaimed);
         _pull(t, msg.sender, amount);
+    }
+
+    /// Tells the bureau's ledger how the payment moved the date from which the loan leaves the borrower
+    /// owing more than scheduled (no date when the ledger keeps none: the principal was reclaimed).
+    function _reportPayment(
+        LoanTerms memory t,
+        uint256 installment,
+        uint256 paidBefore,
+        uint256 amount,
+        bool settled,
+        bool tracked
+    ) private {
+        uint256 oldBehindFrom = tracked ? _behindFrom(t, installment, paidBefore) : 0;
+        uint256 newBehindFrom = tracked && !settled ? _behindFrom(t, installment, paidBefore + amount) : 0;
+        ICreditBureau(bureau)
+            .updateScoreRepayment(msg.sender, amount, oldBehindFrom, newBehindFrom, _dailyRate(t, installment), settled);
     }
 
     /// @inheritdoc ILoan
@@ -205,7 +227,7 @@ contract Loan is ILoan, ReentrancyGuardTransient {
     /// @inheritdoc ILoan
     function confirmDefault(address borrower)
         external
-        returns (uint256 arrearsNow, uint256 reclaimed, bool settled)
+        returns (uint256 arrearsNow, uint256 reclaimed, uint256 dailyRate, bool settled)
     {
         if (msg.sender != bureau) revert Errors.NotBureau(msg.sender);
         LoanTerms memory t = _terms();
@@ -223,9 +245,12 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         if (!position.disbursed) {
             reclaimed = position.principal;
             position.disbursed = true;
-            position.paid = uint128(reclaimed);
+            position.paid = uint120(reclaimed);
+            position.reclaimed = true;
             _totalRepaid += uint128(reclaimed);
-            settled = _installment(t, position) * t.numPayments == reclaimed;
+            uint256 installment = _installment(t, position);
+            settled = installment * t.numPayments == reclaimed;
+            dailyRate = _dailyRate(t, installment);
             emit Events.PrincipalReclaimed(borrower, reclaimed);
         }
     }
@@ -432,6 +457,17 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         if (remaining == 0) return (false, arrearsThen);
         uint256 episodeStart = uint256(_fundedAt) + uint256(position.behindSincePeriod) * t.secondsBetweenPayments;
         inDefault = time >= episodeStart + t.gracePeriod && arrearsThen >= Math.min(installment, remaining);
+    }
+
+    /// The payment per day a borrower needs not to fall behind (the ledger's CPR share of this loan).
+    function _dailyRate(LoanTerms memory t, uint256 installment) private pure returns (uint256) {
+        return installment * 1 days / t.secondsBetweenPayments;
+    }
+
+    /// The due date from which `paid` leaves the borrower owing more than scheduled: the first one it does
+    /// not cover, fundedAt + (floor(paid / installment) + 1) periods (only asked while something is owed).
+    function _behindFrom(LoanTerms memory t, uint256 installment, uint256 paid) private view returns (uint256) {
+        return _fundedAt + (paid / installment + 1) * t.secondsBetweenPayments;
     }
 
     /// The first due date k at which `paid` leaves the borrower behind by min(installment, remaining):

@@ -13,7 +13,7 @@ import {BaseTest} from "./utils/BaseTest.sol";
 ///         error and changes nothing. The setup makes each call succeed for its rightful caller (checked
 ///         in test_privilegedCallersSucceed), so the access check alone stops the others.
 contract AccessMatrixTest is BaseTest {
-    uint256 internal constant FUNCTIONS = 11;
+    uint256 internal constant FUNCTIONS = 14;
 
     Loan internal loan;
     Loan internal otherLoan;
@@ -68,10 +68,13 @@ contract AccessMatrixTest is BaseTest {
         else if (fn == 3) data = abi.encodeCall(bureau.renounceOwnership, ());
         else if (fn == 4) data = abi.encodeCall(bureau.acceptOwnership, ());
         else if (fn == 5) data = abi.encodeCall(bureau.initScoreLedger, (NEWCOMER, 700, block.timestamp));
-        else if (fn == 6) data = abi.encodeCall(bureau.updateScoreBorrow, (BORROWER_A, 1));
-        else if (fn == 7) data = abi.encodeCall(bureau.updateScoreBorrowCancelled, (BORROWER_A, 1));
-        else if (fn == 8) data = abi.encodeCall(bureau.updateScoreRepayment, (BORROWER_A, 1, true));
-        else if (fn == 9) (target, data) = (address(loan), abi.encodeCall(loan.confirmDefault, (BORROWER_A)));
+        else if (fn == 6) data = abi.encodeCall(bureau.updateScoreBorrow, (BORROWER_A, 1, 2, 1));
+        else if (fn == 7) data = abi.encodeCall(bureau.updateScoreBorrowCancelled, (BORROWER_A, 1, 2, 1));
+        else if (fn == 8) data = abi.encodeCall(bureau.updateScoreRepayment, (BORROWER_A, 1, 0, 0, 1, true));
+        else if (fn == 9) data = abi.encodeCall(bureau.updateScoreDisbursed, (BORROWER_A, 1, 1));
+        else if (fn == 10) (target, data) = (address(loan), abi.encodeCall(loan.confirmDefault, (BORROWER_A)));
+        else if (fn == 11) data = abi.encodeCall(bureau.setColdStartLimits, (address(0), 1 ether, 0.1 ether));
+        else if (fn == 12) data = abi.encodeCall(bureau.setModelUpdate, (8, 16));
         else (target, data) = (address(loan), abi.encodeCall(loan.withdrawFees, ()));
     }
 
@@ -80,8 +83,9 @@ contract AccessMatrixTest is BaseTest {
         if (fn <= 3) return caller == bureau.owner();
         if (fn == 4) return caller == bureau.pendingOwner();
         if (fn == 5) return bureau.isNotary(caller);
-        if (fn <= 8) return bureau.isLoan(caller);
-        if (fn == 9) return caller == loan.bureau();
+        if (fn <= 9) return bureau.isLoan(caller);
+        if (fn == 10) return caller == loan.bureau();
+        if (fn <= 12) return caller == bureau.owner();
         return caller == CREATOR;
     }
 
@@ -89,8 +93,9 @@ contract AccessMatrixTest is BaseTest {
     function _error(uint256 fn, address caller) internal pure returns (bytes memory) {
         if (fn <= 4) return abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, caller);
         if (fn == 5) return abi.encodeWithSelector(Errors.NotNotary.selector, caller);
-        if (fn <= 8) return abi.encodeWithSelector(Errors.NotLoan.selector, caller);
-        if (fn == 9) return abi.encodeWithSelector(Errors.NotBureau.selector, caller);
+        if (fn <= 9) return abi.encodeWithSelector(Errors.NotLoan.selector, caller);
+        if (fn == 10) return abi.encodeWithSelector(Errors.NotBureau.selector, caller);
+        if (fn <= 12) return abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, caller);
         return abi.encodeWithSelector(Errors.NotCreator.selector, caller);
     }
 
@@ -135,7 +140,10 @@ contract AccessMatrixTest is BaseTest {
             address(loan),
             address(loan),
             address(loan),
+            address(loan),
             address(bureau),
+            address(this),
+            address(this),
             CREATOR
         ];
         for (uint256 fn; fn < FUNCTIONS; ++fn) {
@@ -150,7 +158,7 @@ contract AccessMatrixTest is BaseTest {
 
     /// The look-alike acting for itself (not through a prank) is refused by the bureau and the loan.
     function test_fakeLoan_cannotActAsALoan() public {
-        for (uint256 fn = 6; fn <= 9; ++fn) {
+        for (uint256 fn = 6; fn <= 10; ++fn) {
             (address target, bytes memory data) = _call(fn);
             bytes32 before = _stateHash();
             vm.expectRevert(_error(fn, address(fake)));

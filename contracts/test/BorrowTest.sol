@@ -42,9 +42,11 @@ contract BorrowTest is BaseTest {
         assertEq(loan.amountDue(BORROWER_A, type(uint40).max), 0, "nothing due before funding");
 
         ScoreLedger memory ledger = bureau.ledgerOf(BORROWER_A);
-        assertEq(ledger.activeLoans, 1, "active loans");
-        assertEq(ledger.totalBorrowed, amount, "total borrowed");
-        assertEq(ledger.lastUpdate, block.timestamp, "last update");
+        assertEq(ledger.core.activeLoans, 1, "active loans");
+        assertEq(ledger.amounts.debt, installment * NUM_PAYMENTS, "debt: the scheduled total");
+        assertEq(ledger.amounts.paymentRate, installment * 1 days / PERIOD, "payment per day");
+        assertEq(ledger.core.firstLoanAt, block.timestamp, "history starts");
+        assertEq(ledger.core.lastUpdate, block.timestamp, "last update");
     }
 
     function testFuzz_borrow_lastRequestFundsTheLoan(uint256 split) public {
@@ -71,8 +73,10 @@ contract BorrowTest is BaseTest {
         _borrow(_etherLoan(), BORROWER_C, a);
         _borrow(_tokenLoan(), BORROWER_C, b);
         ScoreLedger memory ledger = bureau.ledgerOf(BORROWER_C);
-        assertEq(ledger.activeLoans, 2, "two active loans");
-        assertEq(ledger.totalBorrowed, a + b, "both requests");
+        assertEq(ledger.core.activeLoans, 2, "two active loans");
+        uint256 scheduledA = bureau.quoteInstallment(a, RATE, NUM_PAYMENTS) * NUM_PAYMENTS;
+        uint256 scheduledB = bureau.quoteInstallment(b, RATE, NUM_PAYMENTS) * NUM_PAYMENTS;
+        assertEq(ledger.amounts.debt, scheduledA + scheduledB, "both requests");
     }
 
     function test_borrow_revertsOnZeroAmount() public {

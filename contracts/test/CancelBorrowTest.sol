@@ -32,8 +32,9 @@ contract CancelBorrowTest is BaseTest {
         assertEq(scheduled, scheduledBefore, "scheduled restored");
         assertEq(loan.borrowerPosition(BORROWER_A).principal, 0, "request gone");
         ScoreLedger memory ledger = bureau.ledgerOf(BORROWER_A);
-        assertEq(ledger.activeLoans, ledgerBefore.activeLoans, "active loans restored");
-        assertEq(ledger.totalBorrowed, ledgerBefore.totalBorrowed, "total borrowed restored");
+        assertEq(ledger.core.activeLoans, ledgerBefore.core.activeLoans, "active loans restored");
+        assertEq(ledger.amounts.debt, ledgerBefore.amounts.debt, "debt restored");
+        assertEq(ledger.amounts.paymentRate, ledgerBefore.amounts.paymentRate, "payment rate restored");
 
         // The borrower may ask again, for a different amount.
         _borrow(loan, BORROWER_A, TOTAL - other);
@@ -49,8 +50,8 @@ contract CancelBorrowTest is BaseTest {
         assertTrue(loan.isFailed(), "failed");
         vm.prank(BORROWER_A);
         loan.cancelBorrow();
-        assertEq(bureau.ledgerOf(BORROWER_A).activeLoans, 0, "ledger cleared");
-        assertEq(bureau.ledgerOf(BORROWER_A).totalBorrowed, 0, "ledger cleared");
+        assertEq(bureau.ledgerOf(BORROWER_A).core.activeLoans, 0, "ledger cleared");
+        assertEq(bureau.ledgerOf(BORROWER_A).amounts.debt, 0, "ledger cleared");
     }
 
     function test_cancelBorrow_revertsWithoutRequest() public {

@@ -25,12 +25,15 @@ contract FindLoanTest is BaseTest {
             if (state == 4) t.fundDate = uint40(block.timestamp + 1);
             Loan loan = _createLoan(t);
             uint256 available = state == 0 ? t.totalAmount : 0;
+            // A borrower holds at most six requests at once: each loan gets a newly registered one.
+            address borrower = address(uint160(uint256(keccak256(abi.encode("findLoan borrower", i)))));
+            _register(borrower, 700);
             if (state == 1) {
                 uint256 requested = bound(r >> 64, 1, t.totalAmount);
-                _borrow(loan, BORROWER_A, requested);
+                _borrow(loan, borrower, requested);
                 available = t.totalAmount - requested;
             } else if (state == 2) {
-                _borrow(loan, BORROWER_A, t.totalAmount);
+                _borrow(loan, borrower, t.totalAmount);
             } else if (state == 3) {
                 _fund(loan, r >> 8, r >> 16);
             }

@@ -9,7 +9,7 @@ import {BaseTest} from "./utils/BaseTest.sol";
 /// @notice initScoreLedger, verifyUnusedAddress and the cold-start getScore.
 contract InitScoreLedgerTest is BaseTest {
     function _assumeFresh(address borrower) internal view {
-        vm.assume(borrower != address(0) && bureau.ledgerOf(borrower).registeredAt == 0);
+        vm.assume(borrower != address(0) && bureau.ledgerOf(borrower).core.ficoScore == 0);
     }
 
     function testFuzz_initScoreLedger(address borrower, uint256 fico, uint256 timestamp) public {
@@ -24,10 +24,11 @@ contract InitScoreLedgerTest is BaseTest {
         bureau.initScoreLedger(borrower, fico, timestamp);
 
         ScoreLedger memory ledger = bureau.ledgerOf(borrower);
-        assertEq(ledger.ficoScore, fico, "fico");
-        assertEq(ledger.registeredAt, timestamp, "registeredAt");
-        assertEq(ledger.activeLoans + ledger.defaults + ledger.lastUpdate, 0, "counters start at zero");
-        assertEq(ledger.totalBorrowed + ledger.totalRepaid, 0, "sums start at zero");
+        assertEq(ledger.core.ficoScore, fico, "fico");
+
+        assertEq(ledger.core.activeLoans + ledger.core.defaults + ledger.core.lastUpdate, 0, "counters start at zero");
+        assertEq(ledger.amounts.debt + ledger.totals.repaid + ledger.lent.total + ledger.core.firstLoanAt, 0, "sums start at zero");
+        assertEq(ledger.due.mark + ledger.lent.mark + ledger.oscHigh.mark, 3, "every slot marked, so no update pays a fresh one");
         // Cold start: FICO / 1000, in thousandths, whatever the request.
         assertEq(bureau.getScore(borrower, 1 ether, 10, 12, 30 days), fico, "cold-start score");
     }
@@ -47,7 +48,7 @@ contract InitScoreLedgerTest is BaseTest {
         vm.prank(second);
         bureau.initScoreLedger(BORROWER_A, fico, block.timestamp);
         assertEq(_stateHash(), before, "state changed");
-        assertEq(bureau.ledgerOf(BORROWER_A).ficoScore, FICO_A, "first score kept");
+        assertEq(bureau.ledgerOf(BORROWER_A).core.ficoScore, FICO_A, "first score kept");
     }
 
     function testFuzz_initScoreLedger_revertsOnFicoOutOfRange(address borrower, uint256 fico) public {

@@ -47,14 +47,14 @@ contract MakePaymentTest is BaseTest {
         (,, uint256 repaid,) = loan.totals();
         assertEq(repaid, first, "total repaid");
         ScoreLedger memory ledger = bureau.ledgerOf(BORROWER_A);
-        assertEq(ledger.totalRepaid, first, "ledger repaid");
-        assertEq(ledger.activeLoans, first == owed ? 0 : 1, "settled exactly when paid in full");
+        assertEq(ledger.totals.repaid, first, "ledger repaid");
+        assertEq(ledger.core.activeLoans, first == owed ? 0 : 1, "settled exactly when paid in full");
 
         if (first == owed) return;
         second = bound(second, 1, owed - first);
         _pay(loan, BORROWER_A, second);
         assertEq(loan.borrowerPosition(BORROWER_A).paid, first + second, "paid twice");
-        assertEq(bureau.ledgerOf(BORROWER_A).activeLoans, first + second == owed ? 0 : 1, "settled");
+        assertEq(bureau.ledgerOf(BORROWER_A).core.activeLoans, first + second == owed ? 0 : 1, "settled");
     }
 
     function testFuzz_makePayment_installmentsRepayEverything(bool inToken) public {
@@ -67,7 +67,7 @@ contract MakePaymentTest is BaseTest {
             assertEq(loan.arrears(BORROWER_A, block.timestamp), 0, "on schedule");
         }
         assertEq(loan.owed(BORROWER_A), 0, "repaid");
-        assertEq(bureau.ledgerOf(BORROWER_A).activeLoans, 0, "settled");
+        assertEq(bureau.ledgerOf(BORROWER_A).core.activeLoans, 0, "settled");
         _give(loan, BORROWER_A, 1);
         _expectPayReverts(
             loan, BORROWER_A, 1, _value(loan, 1), abi.encodeWithSelector(Errors.PaymentExceedsOwed.selector, 1, 0)

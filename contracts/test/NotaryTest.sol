@@ -21,7 +21,7 @@ contract NotaryTest is BaseTest {
         // The new notary can register a borrower at once.
         vm.prank(notary);
         bureau.initScoreLedger(STRANGER, 700, block.timestamp);
-        assertEq(bureau.ledgerOf(STRANGER).ficoScore, 700, "registered by new notary");
+        assertEq(bureau.ledgerOf(STRANGER).core.ficoScore, 700, "registered by new notary");
     }
 
     function test_addNotary_revertsOnZeroAddress() public {

@@ -51,7 +51,7 @@ contract ReportDefaultTest is BaseTest {
         vm.prank(STRANGER);
         bureau.reportDefault(address(loan), BORROWER_A);
 
-        assertEq(bureau.ledgerOf(BORROWER_A).defaults, 1, "ledger counts it");
+        assertEq(bureau.ledgerOf(BORROWER_A).core.defaults, 1, "ledger counts it");
         assertTrue(loan.borrowerPosition(BORROWER_A).defaulted, "loan marks it");
         _expectFalseReport(loan, BORROWER_A, abi.encodeWithSelector(Errors.AlreadyDefaulted.selector, BORROWER_A));
 
@@ -66,7 +66,7 @@ contract ReportDefaultTest is BaseTest {
         Loan l = inToken ? _tokenLoan() : _etherLoan();
         _fund(l, TOTAL / 3, bound(split, 1, TOTAL - 1));
         uint256 principal = l.borrowerPosition(BORROWER_B).principal;
-        uint256 ledgerRepaid = bureau.ledgerOf(BORROWER_B).totalRepaid;
+        uint256 ledgerRepaid = bureau.ledgerOf(BORROWER_B).totals.repaid;
         vm.warp(l.fundedAt() + PERIOD + GRACE);
 
         vm.expectEmit(address(l));
@@ -76,7 +76,7 @@ contract ReportDefaultTest is BaseTest {
         assertTrue(l.borrowerPosition(BORROWER_B).disbursed, "no longer held for them");
         assertEq(l.borrowerPosition(BORROWER_B).paid, principal, "counts as their payment");
         assertEq(l.owed(BORROWER_B), l.installmentOf(BORROWER_B) * NUM_PAYMENTS - principal, "interest still owed");
-        assertEq(bureau.ledgerOf(BORROWER_B).totalRepaid, ledgerRepaid + principal, "ledger repaid");
+        assertEq(bureau.ledgerOf(BORROWER_B).totals.repaid, ledgerRepaid + principal, "ledger repaid");
         (,, uint256 repaid,) = l.totals();
         assertEq(repaid, principal, "in the lenders' pool");
         assertTrue(l.withdrawable(LENDER_A) > 0, "lenders can take it");
@@ -195,7 +195,7 @@ contract ReportDefaultTest is BaseTest {
         vm.warp(l.fundedAt() + PERIOD);
         vm.prank(STRANGER);
         bureau.reportDefault(address(l), BORROWER_C);
-        assertEq(bureau.ledgerOf(BORROWER_C).defaults, 1, "default on the due date itself");
+        assertEq(bureau.ledgerOf(BORROWER_C).core.defaults, 1, "default on the due date itself");
     }
 
     function testFuzz_reportDefault_revertsForNonBorrower(uint256 t) public {

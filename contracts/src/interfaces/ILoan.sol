@@ -8,7 +8,7 @@ struct BorrowerPosition {
     /// @notice The amount requested (the principal).
     uint96 principal;
     /// @notice Everything paid so far.
-    uint128 paid;
+    uint120 paid;
     /// @notice The due date (index k: fundedAt + k periods) from which the borrower has been, or with no
     ///         further payment will be, behind by a full installment; kept across payments that leave
     ///         them still behind, so the grace period runs from the start of the episode.
@@ -17,6 +17,9 @@ struct BorrowerPosition {
     bool disbursed;
     /// @notice Whether the bureau confirmed a default.
     bool defaulted;
+    /// @notice Whether the principal was never taken and repaid the debt at the default instead (the bureau's
+    ///         ledger then keeps no due date for this loan).
+    bool reclaimed;
 }
 
 /// @notice One lender's position in a loan (one storage slot).
@@ -67,8 +70,11 @@ interface ILoan {
 
     /// @notice Marks `borrower` in default. Bureau only; reverts unless in default. Returns their arrears, the
     ///         principal reclaimed (a principal never disbursed repays their debt and goes to the lenders'
-    ///         pool) and whether that reclaimed principal settled the debt in full.
-    function confirmDefault(address borrower) external returns (uint256 arrears, uint256 reclaimed, bool settled);
+    ///         pool), the loan's payment per day for the borrower, and whether the reclaimed principal settled
+    ///         the debt in full.
+    function confirmDefault(address borrower)
+        external
+        returns (uint256 arrears, uint256 reclaimed, uint256 dailyRate, bool settled);
 
     /// @notice Sends the creator the rounding dust the lenders' pro-rata floors leave, so no base unit stays
     ///         behind. `lenders` must be every lender, in ascending address order (checked: their investments

@@ -118,4 +118,16 @@ library Errors {
     error InvalidK(uint256 k);
     /// @notice Nothing staged to publish.
     error EmptyModel();
+
+    // ---- ledger ----
+    /// @notice A borrower holds at most this many requests and unsettled loans at once.
+    error TooManyActiveLoans(uint256 max);
+    /// @notice A loan reported a due date the ledger does not keep (a bug, never expected).
+    error LedgerDateMissing(uint256 date);
+    /// @notice No point is owed for this borrower.
+    error NoPendingPoint(address borrower);
+    /// @notice The borrower's history does not cover a single OSC window yet (one day).
+    error HistoryTooShort(address borrower);
+    /// @notice The update interval must fit 16 bits and the seal threshold lie in [1, the buffer capacity].
+    error InvalidModelUpdate(uint256 interval, uint256 sealThreshold);
 }

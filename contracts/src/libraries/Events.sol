@@ -31,6 +31,16 @@ library Events {
     event ScoreBorrowCancelled(address indexed borrower, address indexed loan, uint256 amount);
     /// @notice `borrower`'s ledger recorded a payment of `amount` to `loan`.
     event ScoreRepaymentUpdated(address indexed borrower, address indexed loan, uint256 amount);
+    /// @notice `loan` recorded that `borrower` took `principal`, due from `behindFrom`.
+    event ScoreDisbursementUpdated(
+        address indexed borrower, address indexed loan, uint256 principal, uint256 behindFrom
+    );
+    /// @notice `borrower`'s point went to the k-NN model.
+    event PointRecorded(address indexed borrower, uint256 point);
+    /// @notice Governance set `asset`'s cold-start limits.
+    event ColdStartLimitsSet(address indexed asset, uint256 maxAmount, uint256 maxDailyPayment);
+    /// @notice Governance set the model's periodic update.
+    event ModelUpdateSet(uint256 interval, uint256 sealThreshold);
     /// @notice `reporter` showed that `borrower` is in default on `loan`, owing `arrears` past due.
     event DefaultConfirmed(address indexed loan, address indexed borrower, address indexed reporter, uint256 arrears);
 

@@ -153,10 +153,11 @@ abstract contract LoanInvariantBase is BaseTest {
             sums[2] += b.paid;
             sums[3] += loan.installmentOf(borrowers[i]) * I_PAYMENTS;
             ScoreLedger memory ledger = bureau.ledgerOf(borrowers[i]);
-            assertEq(ledger.totalBorrowed, b.principal, "ledger borrowed");
-            assertEq(ledger.totalRepaid, b.paid, "ledger repaid");
-            assertEq(ledger.activeLoans, b.principal > 0 && loan.owed(borrowers[i]) > 0 ? 1 : 0, "ledger active");
-            assertEq(ledger.defaults, b.defaulted ? 1 : 0, "ledger defaults");
+            uint256 scheduled_ = loan.installmentOf(borrowers[i]) * I_PAYMENTS;
+            assertEq(ledger.amounts.debt, scheduled_ - b.paid, "ledger debt: scheduled less paid");
+            assertEq(ledger.totals.repaid, b.paid, "ledger repaid");
+            assertEq(ledger.core.activeLoans, b.principal > 0 && loan.owed(borrowers[i]) > 0 ? 1 : 0, "ledger active");
+            assertEq(ledger.core.defaults, b.defaulted ? 1 : 0, "ledger defaults");
         }
         assertEq(sums[0], invested, "invested");
         assertEq(sums[1], requested, "requested");

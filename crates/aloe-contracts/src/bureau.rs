@@ -131,27 +131,29 @@ impl CreditBureau {
 
     // ---- ledger updates (only loans may call these; exposed to test that) ----
 
-    /// Records a borrow for `borrower`; succeeds only when `from` is a loan of this bureau.
+    /// Records a request for `borrower`; succeeds only when `from` is a loan of this bureau.
     pub fn update_score_borrow(
         &self,
         chain: &mut dyn Chain,
         from: Address,
         borrower: Address,
         amount: U256,
+        scheduled_total: U256,
+        daily_rate: U256,
     ) -> Result<Sent> {
-        self.send(chain, from, abi::updateScoreBorrowCall { borrower, amount })
+        let call =
+            abi::updateScoreBorrowCall { borrower, amount, scheduledTotal: scheduled_total, dailyRate: daily_rate };
+        self.send(chain, from, call)
     }
 
-    /// Records a repayment for `borrower`; succeeds only when `from` is a loan of this bureau.
+    /// Records a repayment; succeeds only when `from` is a loan of this bureau.
     pub fn update_score_repayment(
         &self,
         chain: &mut dyn Chain,
         from: Address,
-        borrower: Address,
-        amount: U256,
-        settled: bool,
+        call: abi::updateScoreRepaymentCall,
     ) -> Result<Sent> {
-        self.send(chain, from, abi::updateScoreRepaymentCall { borrower, amount, settled })
+        self.send(chain, from, call)
     }
 
     // ---- scores and defaults ----
@@ -166,15 +168,71 @@ impl CreditBureau {
         num_payments: u64,
         seconds_between_payments: u64,
     ) -> Result<u64> {
-        // The cold-start implementation leaves the request's parameters unnamed in its ABI.
         let call = abi::getScoreCall {
             client,
-            _1: amount,
-            _2: U256::from(int_rate_per_mil),
-            _3: U256::from(num_payments),
-            _4: U256::from(seconds_between_payments),
+            amtRequested: amount,
+            intRatePerMil: U256::from(int_rate_per_mil),
+            numPayments: U256::from(num_payments),
+            secondsBetweenPayments: U256::from(seconds_between_payments),
         };
         Ok(self.view(chain, call)?.saturating_to())
+    }
+
+    /// `borrower`'s ratios (UPR, CDBR, CPBR, RAR, ANCL; 65535 = 1) now, as if a loan adding these to the
+    /// debt, the payment per day and the principal received were approved.
+    pub fn ratios_of(
+        &self,
+        chain: &mut dyn Chain,
+        borrower: Address,
+        extra_debt: U256,
+        extra_daily_rate: U256,
+        extra_lent: U256,
+    ) -> Result<[u16; 5]> {
+        let call = abi::ratiosOfCall {
+            borrower,
+            extraDebt: extra_debt,
+            extraDailyRate: extra_daily_rate,
+            extraLent: extra_lent,
+        };
+        Ok(self.view(chain, call)?.map(|r| r.saturating_to()))
+    }
+
+    /// `borrower`'s OSC-w labels now (255 = 1) and how many windows are observable.
+    pub fn labels_of(&self, chain: &mut dyn Chain, borrower: Address) -> Result<([u8; 15], usize)> {
+        let answer = self.view(chain, abi::labelsOfCall { borrower })?;
+        Ok((answer.osc.map(|o| o.saturating_to()), answer.observed.saturating_to()))
+    }
+
+    /// Adds `borrower`'s owed point to the k-NN model (anyone may); returns the packed point.
+    pub fn record_point(&self, chain: &mut dyn Chain, from: Address, borrower: Address) -> Result<Sent> {
+        self.send(chain, from, abi::recordPointCall { borrower })
+    }
+
+    /// Sets `asset`'s cold-start limits (owner only).
+    pub fn set_cold_start_limits(
+        &self,
+        chain: &mut dyn Chain,
+        owner: Address,
+        asset: Address,
+        max_amount: U256,
+        max_daily_payment: U256,
+    ) -> Result<Sent> {
+        let call = abi::setColdStartLimitsCall { asset, maxAmount: max_amount, maxDailyPayment: max_daily_payment };
+        self.send(chain, owner, call)
+    }
+
+    /// Runs the model's periodic update every `interval` createLoan calls, sealing at `seal_threshold`
+    /// buffered points (owner only).
+    pub fn set_model_update(
+        &self,
+        chain: &mut dyn Chain,
+        owner: Address,
+        interval: u16,
+        seal_threshold: u16,
+    ) -> Result<Sent> {
+        let call =
+            abi::setModelUpdateCall { interval: U256::from(interval), sealThreshold: U256::from(seal_threshold) };
+        self.send(chain, owner, call)
     }
 
     /// The per-period installment on `principal`, as the contracts compute it.

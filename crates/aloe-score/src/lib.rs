@@ -5,11 +5,17 @@
 //! - [`knn`]: the k-nearest-neighbour answer of `KnnModel.score`: nearest points by squared Euclidean
 //!   distance (ties broken by label), inverse-distance weighting, OSC interpolated at the loan's duration,
 //!   and the size-weighted combination of the old and new sets.
+//! - [`ledger`]: the per-borrower ledger (incremental sums, two clocks) and the ratios UPR, CDBR, CPBR, RAR,
+//!   ANCL and OSC-w labels that come out of it.
+//! - [`score`]: `getScore` end to end: cold start, the query as if the loan were approved, the k-NN answer.
 //! - [`synthetic`]: seeded synthetic points for benchmarks and tests.
 
 pub mod knn;
+pub mod ledger;
 pub mod point;
+pub mod score;
 pub mod synthetic;
 
 pub use knn::{Neighbour, combine, score_set};
+pub use ledger::{Ledger, LedgerError};
 pub use point::{DIMENSIONS, ModelPoint, PointError, WINDOWS};

@@ -60,10 +60,18 @@ fn forged_and_unknown_callers_are_refused() {
     let (borrower, lender) = (f.borrowers[0], f.lenders[0]);
     // An EOA pretending to be a loan cannot touch a ledger.
     rejects(&mut f, &loan, "NotLoan", |f| {
-        bureau.update_score_borrow(&mut f.chain, lender, borrower, whole(1)).map(drop)
+        bureau.update_score_borrow(&mut f.chain, lender, borrower, whole(1), whole(2), whole(1)).map(drop)
     });
     rejects(&mut f, &loan, "NotLoan", |f| {
-        bureau.update_score_repayment(&mut f.chain, borrower, borrower, whole(1), true).map(drop)
+        let call = aloe_contracts::bindings::CreditBureau::updateScoreRepaymentCall {
+            borrower,
+            amount: whole(1),
+            oldBehindFrom: U256::ZERO,
+            newBehindFrom: U256::ZERO,
+            dailyRate: whole(1),
+            settled: true,
+        };
+        bureau.update_score_repayment(&mut f.chain, borrower, call).map(drop)
     });
     // Only the bureau may confirm a default.
     rejects(&mut f, &loan, "NotBureau", |f| loan.confirm_default(&mut f.chain, lender, borrower).map(drop));
@@ -81,7 +89,7 @@ fn forged_and_unknown_callers_are_refused() {
     });
     rejects(&mut f, &loan, "OwnableUnauthorizedAccount", |f| bureau.add_notary(&mut f.chain, notary, lender).map(drop));
     let ledger = bureau.ledger_of(&mut f.chain, borrower).unwrap();
-    assert_eq!((ledger.ficoScore, ledger.totalBorrowed, ledger.activeLoans), (700, 0, 0));
+    assert_eq!((ledger.core.ficoScore, ledger.amounts.debt.is_zero(), ledger.core.activeLoans), (700, true, 0));
 }
 
 #[test]
@@ -102,5 +110,5 @@ fn a_failed_loan_refunds_lenders_exactly_and_lapses_requests() {
     // The borrower withdraws the lapsed request; their ledger forgets it.
     loan.cancel_borrow(&mut f.chain, borrower).unwrap();
     let ledger = f.protocol.bureau.ledger_of(&mut f.chain, borrower).unwrap();
-    assert_eq!((ledger.totalBorrowed, ledger.activeLoans), (0, 0));
+    assert_eq!((ledger.amounts.debt.is_zero(), ledger.core.activeLoans), (true, 0));
 }

@@ -19,6 +19,7 @@ fn ether_path_stays_under_its_ceilings() {
         let max = report.gas.max(function).unwrap_or_else(|| panic!("{function} was never called"));
         assert!(max <= ceiling, "{function}: {max} gas > ceiling {ceiling}");
     }
+    // Not one of the ceilings: a regression guard (the default also updates the borrower's ledger).
     let default_gas = report.gas.max("reportDefault").unwrap();
-    assert!(default_gas <= 80_000, "reportDefault: {default_gas}");
+    assert!(default_gas <= 100_000, "reportDefault: {default_gas}");
 }

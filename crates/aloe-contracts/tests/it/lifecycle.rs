@@ -27,9 +27,9 @@ fn lifecycle_conserves_value_and_confirms_only_the_real_default() {
     // The ledgers: the defaulter carries the default; the others have settled.
     let bureau = report.protocol.bureau;
     let [on_time, late, defaulter] = cast.borrowers.map(|b| bureau.ledger_of(&mut chain, b).unwrap());
-    assert_eq!((on_time.defaults, late.defaults, defaulter.defaults), (0, 0, 1));
-    assert_eq!((on_time.activeLoans, late.activeLoans, defaulter.activeLoans), (0, 0, 1));
-    assert_eq!(defaulter.totalRepaid, installment.to::<u128>() * 2);
+    assert_eq!((on_time.core.defaults, late.core.defaults, defaulter.core.defaults), (0, 0, 1));
+    assert_eq!((on_time.core.activeLoans, late.core.activeLoans, defaulter.core.activeLoans), (0, 0, 1));
+    assert_eq!(defaulter.totals.repaid, installment.to::<u128>() * 2);
     let owed = ether_loan.owed(&mut chain, cast.borrowers[2]).unwrap();
     assert_eq!(owed, installment * U256::from(10));
 
