@@ -193,13 +193,22 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
     // =========================================================================================
 
     /// @inheritdoc ICreditBureau
-    function updateScoreBorrow(address borrower, uint256 amount, uint256 scheduledTotal, uint256 dailyRate)
-        external
-    {
-        ScoreLedger storage stored = _ledgerForLoanUpdate(borrower);
+    function updateScoreBorrow(
+        address borrower,
+        uint256 amount,
+        uint256 installment,
+        uint256 numPayments,
+        uint256 period
+    ) external returns (uint256 score) {
+        LoanRecord memory caller = _loans[msg.sender];
+        if (!caller.exists) revert Errors.NotLoan(msg.sender);
+        ScoreLedger storage stored = _ledgers[borrower];
         ScoreLedger memory ledger;
         _loadIntegrals(stored, ledger);
-        BorrowerLedger.onBorrow(ledger, block.timestamp, scheduledTotal, dailyRate);
+        if (ledger.core.ficoScore == 0) revert Errors.NotRegistered(borrower);
+        Request memory request = _request(amount, installment, numPayments, period);
+        score = _score(stored, ledger, caller.asset, request);
+        BorrowerLedger.onBorrow(ledger, block.timestamp, request.scheduledTotal, request.dailyRate);
         _saveIntegrals(stored, ledger);
         emit Events.ScoreBorrowUpdated(borrower, msg.sender, amount);
     }
@@ -262,24 +271,61 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
         uint256 numPayments,
         uint256 secondsBetweenPayments
     ) external view returns (uint256) {
-        ScoreLedger memory ledger = _load(client);
+        ScoreLedger storage stored = _ledgers[client];
+        ScoreLedger memory ledger;
+        _loadIntegrals(stored, ledger);
         if (ledger.core.ficoScore == 0) revert Errors.NotRegistered(client);
         _checkRequest(amtRequested, intRatePerMil, numPayments, secondsBetweenPayments);
         uint256 installment = ScheduleMath.installmentUp(amtRequested, intRatePerMil, numPayments);
-        uint256 dailyRate = installment * BorrowerLedger.DAY / secondsBetweenPayments;
-        // Cold start (paper IV): no history and a small enough loan score FICO / 1000, in thousandths.
-        // A loan asks in its own asset; anyone else asks in ether's limits.
+        // A loan asks in its own asset's cold-start limits; anyone else asks in ether's.
         LoanRecord memory caller = _loans[msg.sender];
-        ColdStartLimits memory limits = _coldStart[caller.exists ? caller.asset : address(0)];
-        bool small = !limits.configured || (amtRequested <= limits.maxAmount && dailyRate <= limits.maxDailyPayment);
-        if (ledger.core.firstLoanAt == 0 && small) return ledger.core.ficoScore;
+        Request memory request = _request(amtRequested, installment, numPayments, secondsBetweenPayments);
+        return _score(stored, ledger, caller.exists ? caller.asset : address(0), request);
+    }
 
-        BorrowerLedger.accumulate(ledger, block.timestamp);
-        uint256[5] memory vector =
-            BorrowerLedger.ratios(ledger, block.timestamp, installment * numPayments, dailyRate, amtRequested);
-        (uint256 score, bool found) = scoreModel.score(vector, numPayments * secondsBetweenPayments);
-        // Without model points there is nothing to compare with: the FICO score stands.
-        return found ? score : ledger.core.ficoScore;
+    /// A request's figures as the ledger sees them.
+    struct Request {
+        uint256 amount;
+        uint256 scheduledTotal;
+        uint256 dailyRate;
+        uint256 duration;
+    }
+
+    function _request(uint256 amount, uint256 installment, uint256 numPayments, uint256 period)
+        private
+        pure
+        returns (Request memory)
+    {
+        return Request({
+            amount: amount,
+            scheduledTotal: installment * numPayments,
+            dailyRate: installment * BorrowerLedger.DAY / period,
+            duration: numPayments * period
+        });
+    }
+
+    /// The score for `request` of a ledger whose integral parts are in `ledger` (they are advanced to now
+    /// here; the rest is read from `stored` when needed). Cold start (paper IV): no history and a loan within
+    /// the asset's limits score FICO / 1000, in thousandths; so does everyone while the model is empty.
+    function _score(ScoreLedger storage stored, ScoreLedger memory ledger, address asset, Request memory request)
+        private
+        view
+        returns (uint256)
+    {
+        uint256 fico = ledger.core.ficoScore;
+        if (ledger.core.firstLoanAt == 0) {
+            ColdStartLimits memory limits = _coldStart[asset];
+            bool small = request.amount <= limits.maxAmount && request.dailyRate <= limits.maxDailyPayment;
+            if (!limits.configured || small) return fico;
+        }
+        ledger.due = stored.due;
+        ledger.lent = stored.lent;
+        BorrowerLedger.advanceIntegrals(ledger, block.timestamp);
+        uint256[5] memory vector = BorrowerLedger.ratios(
+            ledger, block.timestamp, request.scheduledTotal, request.dailyRate, request.amount
+        );
+        (uint256 score, bool found) = scoreModel.score(vector, request.duration);
+        return found ? score : fico;
     }
 
     /// @inheritdoc ICreditBureau

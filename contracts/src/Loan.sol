@@ -89,9 +89,6 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         if (position.principal != 0) revert Errors.AlreadyRequested(msg.sender);
         uint256 available = t.totalAmount - _totalRequested;
         if (amount > available) revert Errors.OverRequest(amount, available);
-        uint256 score = ICreditBureau(bureau)
-            .getScore(msg.sender, amount, t.intRatePerMil, t.numPayments, t.secondsBetweenPayments);
-        if (score < t.minCreditScore) revert Errors.ScoreBelowMinimum(score, t.minCreditScore);
 
         uint256 installment = ScheduleMath.installmentUp(amount, t.intRatePerMil, t.numPayments);
         position.principal = uint96(amount);
@@ -103,8 +100,10 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         emit Events.BorrowRequested(msg.sender, amount, installment, _totalRequested);
         _fundIfComplete(t);
 
-        ICreditBureau(bureau)
-            .updateScoreBorrow(msg.sender, amount, installment * t.numPayments, _dailyRate(t, installment));
+        // The bureau scores the request and records it in one call; a score below the minimum undoes both.
+        uint256 score = ICreditBureau(bureau)
+            .updateScoreBorrow(msg.sender, amount, installment, t.numPayments, t.secondsBetweenPayments);
+        if (score < t.minCreditScore) revert Errors.ScoreBelowMinimum(score, t.minCreditScore);
     }
 
     /// @inheritdoc ILoan

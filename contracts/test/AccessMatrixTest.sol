@@ -68,7 +68,7 @@ contract AccessMatrixTest is BaseTest {
         else if (fn == 3) data = abi.encodeCall(bureau.renounceOwnership, ());
         else if (fn == 4) data = abi.encodeCall(bureau.acceptOwnership, ());
         else if (fn == 5) data = abi.encodeCall(bureau.initScoreLedger, (NEWCOMER, 700, block.timestamp));
-        else if (fn == 6) data = abi.encodeCall(bureau.updateScoreBorrow, (BORROWER_A, 1, 2, 1));
+        else if (fn == 6) data = abi.encodeCall(bureau.updateScoreBorrow, (BORROWER_A, 1, 1, 1, 1 days));
         else if (fn == 7) data = abi.encodeCall(bureau.updateScoreBorrowCancelled, (BORROWER_A, 1, 2, 1));
         else if (fn == 8) data = abi.encodeCall(bureau.updateScoreRepayment, (BORROWER_A, 1, 0, 0, 1, true));
         else if (fn == 9) data = abi.encodeCall(bureau.updateScoreDisbursed, (BORROWER_A, 1, 1));

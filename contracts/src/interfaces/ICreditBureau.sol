@@ -139,9 +139,16 @@ interface ICreditBureau {
 
     // ---- ledger updates from loans (callable only by this bureau's loans) ----
 
-    /// @notice `borrower` requested `amount`, to be repaid as `scheduledTotal` at `dailyRate` a day.
-    function updateScoreBorrow(address borrower, uint256 amount, uint256 scheduledTotal, uint256 dailyRate)
-        external;
+    /// @notice `borrower` requests `amount`, repaid in `numPayments` installments of `installment`, one every
+    ///         `period` seconds: returns their score for it (as `getScore` computes it, before the request)
+    ///         and records the request. One call, so a borrow reads the ledger once.
+    function updateScoreBorrow(
+        address borrower,
+        uint256 amount,
+        uint256 installment,
+        uint256 numPayments,
+        uint256 period
+    ) external returns (uint256 score);
 
     /// @notice `borrower`'s request of `amount` was withdrawn (before funding, or after a failed funding).
     function updateScoreBorrowCancelled(address borrower, uint256 amount, uint256 scheduledTotal, uint256 dailyRate)

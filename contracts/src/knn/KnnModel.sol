@@ -151,6 +151,7 @@ contract KnnModel is Ownable2Step {
     ///         `duration` seconds: each set's inverse-distance weighted OSC over its k nearest points, the
     ///         two weighted by set size, in thousandths. `found` is false when the model has no point.
     function score(uint256[5] memory vector, uint256 duration) external view returns (uint256, bool found) {
+        if (_sets[uint256(Set.Old)].size == 0 && _sets[uint256(Set.New)].size == 0) return (0, false);
         Query memory query = _query(vector, duration);
         (uint256 wadOld, bool foundOld) = _scoreSet(Set.Old, query);
         (uint256 wadNew, bool foundNew) = _scoreSet(Set.New, query);

@@ -212,15 +212,16 @@ library BorrowerLedger {
     //                                          READING
     // =========================================================================================
 
-    /// UPR, CDBR, CPBR, RAR, ANCL at `now_` (of a ledger accumulated to `now_`), as if a loan adding
-    /// `extraDebt` to COB, `extraRate` to CPR and `extraLent` to TEL were approved now.
+    /// UPR, CDBR, CPBR, RAR, ANCL at `now_` (of a ledger whose integrals are advanced to `now_`; the behind
+    /// timeline is read as of `now_` without being advanced), as if a loan adding `extraDebt` to COB,
+    /// `extraRate` to CPR and `extraLent` to TEL were approved now.
     function ratios(ScoreLedger memory l, uint256 now_, uint256 extraDebt, uint256 extraRate, uint256 extraLent)
         internal
         pure
         returns (uint256[5] memory r)
     {
         uint256 elapsed = l.core.firstLoanAt == 0 ? 0 : now_ - l.core.firstLoanAt;
-        if (elapsed != 0) r[0] = uint256(l.core.timeBehind) * RATIO_ONE / elapsed;
+        if (elapsed != 0) r[0] = timeBehindAt(l, now_) * RATIO_ONE / elapsed;
         r[1] = _burden(l.amounts.debt + extraDebt, l.debtIntegral.time, l.debtIntegral.deviation, elapsed);
         r[2] = _burden(l.amounts.paymentRate + extraRate, l.rateIntegral.time, l.rateIntegral.deviation, elapsed);
         uint256 lent = l.lent.total + extraLent;
@@ -229,6 +230,15 @@ library BorrowerLedger {
             r[3] = (now_ * lent - weighted) * RATIO_ONE / (elapsed * lent);
         }
         if (elapsed != 0) r[4] = _min(uint256(l.totals.loanCountTime) * RATIO_ONE / (elapsed * LOAN_COUNT_CAP), RATIO_ONE);
+    }
+
+    /// TOT as of `now_`: what `advanceTimeline` would make of it, without touching the ledger.
+    function timeBehindAt(ScoreLedger memory l, uint256 now_) internal pure returns (uint256 behind) {
+        behind = l.core.timeBehind;
+        uint256 last = l.core.timelineAt;
+        if (l.core.firstLoanAt == 0 || now_ <= last) return behind;
+        uint256 due = earliest(l.due.behindFrom);
+        if (due != 0 && due <= now_) behind += now_ - (due > last ? due : last);
     }
 
     /// current / (average + 3 pseudo standard deviations), capped at 1; 1 for a debt without any average.

@@ -131,18 +131,13 @@ impl CreditBureau {
 
     // ---- ledger updates (only loans may call these; exposed to test that) ----
 
-    /// Records a request for `borrower`; succeeds only when `from` is a loan of this bureau.
+    /// Scores and records a request; succeeds only when `from` is a loan of this bureau.
     pub fn update_score_borrow(
         &self,
         chain: &mut dyn Chain,
         from: Address,
-        borrower: Address,
-        amount: U256,
-        scheduled_total: U256,
-        daily_rate: U256,
+        call: abi::updateScoreBorrowCall,
     ) -> Result<Sent> {
-        let call =
-            abi::updateScoreBorrowCall { borrower, amount, scheduledTotal: scheduled_total, dailyRate: daily_rate };
         self.send(chain, from, call)
     }
 
@@ -176,6 +171,26 @@ impl CreditBureau {
             secondsBetweenPayments: U256::from(seconds_between_payments),
         };
         Ok(self.view(chain, call)?.saturating_to())
+    }
+
+    /// The gas of that score as a transaction.
+    pub fn get_score_gas(
+        &self,
+        chain: &mut dyn Chain,
+        client: Address,
+        amount: U256,
+        int_rate_per_mil: u64,
+        num_payments: u64,
+        seconds_between_payments: u64,
+    ) -> Result<u64> {
+        let call = abi::getScoreCall {
+            client,
+            amtRequested: amount,
+            intRatePerMil: U256::from(int_rate_per_mil),
+            numPayments: U256::from(num_payments),
+            secondsBetweenPayments: U256::from(seconds_between_payments),
+        };
+        crate::tx::view_gas(chain, NAME, self.address, call)
     }
 
     /// `borrower`'s ratios (UPR, CDBR, CPBR, RAR, ANCL; 65535 = 1) now, as if a loan adding these to the

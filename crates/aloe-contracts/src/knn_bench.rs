@@ -1,17 +1,21 @@
-//! The k-NN scan benchmark: `KnnModel.score` gas at growing model sizes beside the naive baseline (points
-//! in a storage array, a plain Solidity loop), both over the same seeded synthetic points, in one run.
+//! The k-NN benchmark: the whole `CreditBureau.getScore` (ledger projection, both model sets, labels,
+//! weighting) for a borrower with history, at growing model sizes, beside the naive baseline (points in a
+//! storage array, a plain Solidity loop) over the same seeded synthetic points, in one run.
 
-use alloy_primitives::Address;
+use alloy_primitives::{Address, U256};
 use aloe_chain::Chain;
 use aloe_score::{ModelPoint, synthetic::SplitMix64};
 
 use crate::{
-    NaiveKnn, Protocol, Result,
+    LoanTerms, NaiveKnn, Protocol, Result,
     knn::{MAX_CHUNK_POINTS, PointSet},
+    lifecycle::whole,
 };
 
-/// The loan duration the benchmark scores for (90 days: between the 64- and 128-day windows).
+/// The requests the benchmark scores: 3 monthly payments (a 90-day loan, between the 64- and 128-day
+/// windows), principals of 1 to `queries` ether at 1% a month.
 pub const DURATION: u64 = 90 * 86_400;
+const PERIOD: u64 = 30 * 86_400;
 
 /// Points per baseline `add` transaction (each a fresh storage slot: ~22,100 gas).
 const NAIVE_BATCH: usize = 500;
@@ -21,7 +25,7 @@ const NAIVE_BATCH: usize = 500;
 pub struct BenchRow {
     /// Points in the model.
     pub points: usize,
-    /// Median gas of `KnnModel.score` as a transaction; `None` if it exceeded the transaction gas cap.
+    /// Median gas of `CreditBureau.getScore` as a transaction; `None` if it exceeded the transaction gas cap.
     pub model_gas: Option<u64>,
     /// Median gas of the naive baseline, when it was measured at this size; `None` if not measured or over
     /// the cap (see `naive_over_cap`).
@@ -50,8 +54,8 @@ fn median(mut values: Vec<u64>) -> u64 {
     values[values.len() / 2]
 }
 
-/// Runs the plan on `chain` (a development chain: it deploys the protocol with `owner` and uploads
-/// synthetic points). `progress` receives a line per step.
+/// Runs the plan on `chain` (a development chain: it deploys the protocol with `owner`, gives a borrower a
+/// day of history and uploads synthetic points). `progress` receives a line per step.
 pub fn run(
     chain: &mut dyn Chain,
     owner: Address,
@@ -59,10 +63,12 @@ pub fn run(
     progress: &mut dyn FnMut(String),
 ) -> Result<Vec<BenchRow>> {
     let protocol = Protocol::deploy(chain, owner)?;
-    let model = protocol.score_model;
+    let (bureau, model) = (protocol.bureau, protocol.score_model);
+    let borrower = with_history(chain, owner, &protocol)?;
     let naive = NaiveKnn::deploy(chain, owner)?;
     let mut rng = SplitMix64::new(plan.seed);
     let queries: Vec<[u16; 5]> = (0..plan.queries).map(|_| rng.query()).collect();
+    let amounts: Vec<U256> = (1..=plan.queries as u64).map(whole).collect();
     let mut staged = 0;
     let mut naive_points = 0;
     let naive_max = plan.naive_sizes.iter().copied().max().unwrap_or(0);
@@ -88,7 +94,7 @@ pub fn run(
             source,
         })?;
         model.publish(chain, owner, plan.k)?;
-        let model_gas = measure(&queries, |q| model.score_gas(chain, q, DURATION))?;
+        let model_gas = measure(&amounts, |amount| bureau.get_score_gas(chain, borrower, amount, 10, 3, PERIOD))?;
         chain.revert_to(snapshot).map_err(|source| crate::Error::Chain {
             contract: "chain",
             function: "revert",
@@ -106,8 +112,37 @@ pub fn run(
     Ok(rows)
 }
 
+/// A registered borrower who requested a loan a day ago: getScore consults the model for them.
+fn with_history(chain: &mut dyn Chain, owner: Address, protocol: &Protocol) -> Result<Address> {
+    let borrower = Address::repeat_byte(0xb0);
+    let bureau = protocol.bureau;
+    bureau.add_notary(chain, owner, owner)?;
+    let now =
+        chain.timestamp().map_err(|source| crate::Error::Chain { contract: "chain", function: "timestamp", source })?;
+    bureau.init_score_ledger(chain, owner, borrower, 700, now)?;
+    let terms = LoanTerms {
+        asset: Address::ZERO,
+        totalAmount: whole(10).to(),
+        intRatePerMil: 10,
+        numPayments: 3,
+        secondsBetweenPayments: PERIOD as u32,
+        minCreditScore: 0,
+        fundDate: alloy_primitives::Uint::from(now + 7 * 86_400),
+        gracePeriod: 0,
+        creatorFeePerMil: 0,
+    };
+    let loan = bureau.create_loan(chain, owner, terms)?.value;
+    loan.borrow(chain, borrower, whole(10))?;
+    chain.advance_time(86_400).map_err(|source| crate::Error::Chain {
+        contract: "chain",
+        function: "advanceTime",
+        source,
+    })?;
+    Ok(borrower)
+}
+
 /// The median gas over the queries; `None` if a query ran out of gas under the transaction cap.
-fn measure(queries: &[[u16; 5]], mut gas: impl FnMut([u16; 5]) -> Result<u64>) -> Result<Option<u64>> {
+fn measure<Q: Copy>(queries: &[Q], mut gas: impl FnMut(Q) -> Result<u64>) -> Result<Option<u64>> {
     let mut values = Vec::with_capacity(queries.len());
     for &query in queries {
         match gas(query) {

@@ -60,7 +60,14 @@ fn forged_and_unknown_callers_are_refused() {
     let (borrower, lender) = (f.borrowers[0], f.lenders[0]);
     // An EOA pretending to be a loan cannot touch a ledger.
     rejects(&mut f, &loan, "NotLoan", |f| {
-        bureau.update_score_borrow(&mut f.chain, lender, borrower, whole(1), whole(2), whole(1)).map(drop)
+        let call = aloe_contracts::bindings::CreditBureau::updateScoreBorrowCall {
+            borrower,
+            amount: whole(1),
+            installment: whole(1),
+            numPayments: U256::from(2),
+            period: U256::from(86_400),
+        };
+        bureau.update_score_borrow(&mut f.chain, lender, call).map(drop)
     });
     rejects(&mut f, &loan, "NotLoan", |f| {
         let call = aloe_contracts::bindings::CreditBureau::updateScoreRepaymentCall {

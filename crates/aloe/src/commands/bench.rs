@@ -13,7 +13,7 @@ pub(crate) struct Args {
 
 #[derive(Debug, clap::Subcommand)]
 enum What {
-    /// KnnModel.score gas per model size, with the naive storage-array baseline (embedded chain).
+    /// getScore gas (borrower with history) per model size, with the naive storage-array baseline.
     Knn(KnnArgs),
 }
 
@@ -57,7 +57,7 @@ fn print_table(rows: &[BenchRow], k: u8) {
         "k = {k}, loan duration {} days, median over the queries; transaction gas cap {TX_GAS_LIMIT_CAP}",
         knn_bench::DURATION / 86_400
     );
-    println!("| points | KnnModel gas | gas/point | baseline gas | baseline gas/point | baseline / KnnModel |");
+    println!("| points | getScore gas | gas/point | baseline gas | baseline gas/point | baseline / getScore |");
     println!("|---:|---:|---:|---:|---:|---:|");
     for row in rows {
         let (model, model_pp) = match row.model_gas {
