@@ -383,7 +383,10 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
 
     /// @inheritdoc ICreditBureau
     function setModelUpdate(uint256 interval, uint256 sealThreshold) external onlyOwner {
-        if (interval > type(uint16).max || sealThreshold == 0 || sealThreshold > scoreModel.BUFFER_CAPACITY()) {
+        if (
+            interval > type(uint16).max || sealThreshold < scoreModel.MIN_SEAL()
+                || sealThreshold > scoreModel.BUFFER_CAPACITY()
+        ) {
             revert Errors.InvalidModelUpdate(interval, sealThreshold);
         }
         (modelUpdateInterval, modelSealThreshold) = (uint16(interval), uint16(sealThreshold));

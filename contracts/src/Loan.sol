@@ -134,6 +134,9 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         uint256 principal = position.principal;
         if (principal == 0) revert Errors.NoRequest(msg.sender);
         if (position.disbursed) revert Errors.AlreadyDisbursed(msg.sender);
+        // A borrower already in default cannot front-run the report to take what would go back to the lenders.
+        (bool inDefault,) = _defaultState(t, position, block.timestamp);
+        if (inDefault) revert Errors.InDefault(msg.sender);
 
         position.disbursed = true;
         emit Events.Disbursed(msg.sender, principal);

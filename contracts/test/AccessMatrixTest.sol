@@ -74,7 +74,7 @@ contract AccessMatrixTest is BaseTest {
         else if (fn == 9) data = abi.encodeCall(bureau.updateScoreDisbursed, (BORROWER_A, 1, 1));
         else if (fn == 10) (target, data) = (address(loan), abi.encodeCall(loan.confirmDefault, (BORROWER_A)));
         else if (fn == 11) data = abi.encodeCall(bureau.setColdStartLimits, (address(0), 1 ether, 0.1 ether));
-        else if (fn == 12) data = abi.encodeCall(bureau.setModelUpdate, (8, 16));
+        else if (fn == 12) data = abi.encodeCall(bureau.setModelUpdate, (8, 32));
         else (target, data) = (address(loan), abi.encodeCall(loan.withdrawFees, ()));
     }
 

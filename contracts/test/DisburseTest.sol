@@ -20,8 +20,9 @@ contract DisburseTest is BaseTest {
         Loan loan = inToken ? _tokenLoan() : _etherLoan();
         address asset = _asset(loan);
         _fund(loan, lenderSeed, borrowerSeed);
-        // Disbursing late changes nothing about the amount.
-        vm.warp(block.timestamp + bound(elapsed, 0, 20 * uint256(PERIOD)));
+        // Disbursing late (but before the first installment's grace runs out: past it the borrower is in
+        // default, see below) changes nothing about the amount.
+        vm.warp(block.timestamp + bound(elapsed, 0, uint256(PERIOD) + GRACE - 1));
         uint256 a = loan.borrowerPosition(BORROWER_A).principal;
         uint256 b = TOTAL - a;
 
@@ -65,5 +66,21 @@ contract DisburseTest is BaseTest {
         _fund(loan);
         _expectDisburseReverts(loan, LENDER_A, abi.encodeWithSelector(Errors.NoRequest.selector, LENDER_A));
         _expectDisburseReverts(loan, BORROWER_C, abi.encodeWithSelector(Errors.NoRequest.selector, BORROWER_C));
+    }
+
+    function test_disburse_refusedOnceInDefault() public {
+        // The principal of a borrower already in default goes back to the lenders at the report; taking
+        // it first (front-running the report) is refused.
+        Loan loan = _etherLoan();
+        _fund(loan);
+        vm.warp(loan.fundedAt() + PERIOD + GRACE);
+        assertTrue(loan.isInDefault(BORROWER_A, block.timestamp), "in default");
+        bytes32 before = _stateHash();
+        vm.expectRevert(abi.encodeWithSelector(Errors.InDefault.selector, BORROWER_A));
+        vm.prank(BORROWER_A);
+        loan.disburse();
+        assertEq(_stateHash(), before, "state changed");
+        bureau.reportDefault(address(loan), BORROWER_A);
+        assertTrue(loan.borrowerPosition(BORROWER_A).reclaimed, "reclaimed for the lenders");
     }
 }

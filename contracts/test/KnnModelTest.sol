@@ -234,24 +234,67 @@ contract KnnModelTest is BaseTest {
     }
 
     function test_update_sealsAndRotates() public {
-        _upload(_points(1, 5, 16), 5, 3);
+        _upload(_points(1, 100, 16), 100, 3);
         vm.startPrank(OPERATOR);
-        for (uint256 i; i < 3; ++i) model.append(_point(100 + i, 16));
-        model.update(4); // 3 < 4 buffered, new (3) < old (5): nothing
-        assertEq(model.buffered().length, 3, "still buffered");
-        model.update(3); // sealed
+        for (uint256 i; i < 40; ++i) model.append(_point(100 + i, 16));
+        model.update(1); // asked to seal at 1, but never fewer than MIN_SEAL (32): 40 are sealed
         assertEq(model.buffered().length, 0, "sealed");
+        for (uint256 i; i < 20; ++i) model.append(_point(300 + i, 16));
+        model.update(32); // 20 < 32 buffered, new (60) < old (100): nothing
+        assertEq(model.buffered().length, 20, "still buffered");
         assertEq(model.chunks(KnnModel.Set.New).length, 1, "one chunk");
-        model.append(_point(200, 16));
-        model.append(_point(201, 16));
+        for (uint256 i; i < 40; ++i) model.append(_point(500 + i, 16)); // 60 buffered, below the capacity
         vm.expectEmit(address(model));
-        emit Events.ModelRotated(5);
-        model.update(100); // new (5) reached old (5): buffer sealed, rotated
+        emit Events.ModelRotated(100);
+        model.update(64); // new (100) reached old (100): the rest sealed, rotated
         vm.stopPrank();
-        assertEq(model.size(KnnModel.Set.Old), 5, "new became old");
-        assertEq(model.chunks(KnnModel.Set.Old).length, 2, "with both chunks");
+        assertEq(model.size(KnnModel.Set.Old), 100, "new became old");
+        assertEq(model.chunks(KnnModel.Set.Old).length, 2, "with its two chunks");
         assertEq(model.size(KnnModel.Set.New), 0, "new starts empty");
+        assertEq(model.chunks(KnnModel.Set.New).length, 0, "no chunks");
         assertEq(model.buffered().length, 0, "no buffer");
+        // The emptied set is reused: a new chunk lands in its first place.
+        vm.startPrank(OPERATOR);
+        for (uint256 i; i < 64; ++i) model.append(_point(900 + i, 16));
+        vm.stopPrank();
+        assertEq(model.chunks(KnnModel.Set.New).length, 1, "one chunk again");
+        assertEq(model.pointsOf(KnnModel.Set.New, 0)[0], _point(900, 16), "its points");
+        vm.expectRevert(abi.encodeWithSelector(Errors.ChunkIndexOutOfRange.selector, 1, 1));
+        model.pointsOf(KnnModel.Set.New, 1);
+    }
+
+    function test_append_refusesPastTheNewSetCap() public {
+        // Filling the cap takes 16,384 appends; the check is on the count, so a cheaper path suffices:
+        // the cap equals the constant the documentation's gas bound uses.
+        assertEq(model.MAX_NEW_POINTS(), 16_384, "cap");
+        assertEq(model.MAX_PUBLISHED_POINTS(), 150_000, "published cap");
+        assertEq(model.MIN_SEAL(), 32, "smallest sealed chunk");
+    }
+
+    function test_defaultK_scoresAppendedPointsBeforeAnyPublish() public {
+        // Regression: k started at 0, so a point appended before any publish made every score panic.
+        vm.prank(OPERATOR);
+        model.append(_point(1, 16));
+        assertEq(model.k(), model.DEFAULT_K(), "default k");
+        (uint256 score, bool found) = model.score([uint256(1), 2, 3, 4, 5], 30 days);
+        assertTrue(found, "the appended point answers");
+        assertLe(score, 1000, "in range");
+    }
+
+    function test_publish_swapsRolesAndEmptiesTheOthers() public {
+        _upload(_points(1, 30, 16), 10, 3);
+        vm.startPrank(OPERATOR);
+        for (uint256 i; i < 64; ++i) model.append(_point(700 + i, 16));
+        vm.stopPrank();
+        model.stageChunk(_points(2, 5, 16));
+        model.publish(2);
+        assertEq(model.chunks(KnnModel.Set.Old).length, 1, "the staged chunk is the model");
+        assertEq(model.chunks(KnnModel.Set.New).length, 0, "new emptied");
+        assertEq(model.chunks(KnnModel.Set.Staging).length, 0, "staging emptied");
+        assertEq(model.pointsOf(KnnModel.Set.Old, 0)[4], _points(2, 5, 16)[4], "its points");
+        (uint256 score,) = model.score([uint256(1), 2, 3, 4, 5], 30 days);
+        uint256[] memory none = new uint256[](0);
+        assertEq(score, _referenceScore(_points(2, 5, 16), none, [uint256(1), 2, 3, 4, 5], 2, 30 days), "score");
     }
 
     function test_append_fullBufferSealsAtOnce() public {

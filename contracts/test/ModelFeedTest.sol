@@ -77,6 +77,15 @@ contract ModelFeedTest is BaseTest {
         assertEq(point & 0xffff, ratios[0], "the point carries the ratios");
     }
 
+    function test_borrowWithHistory_afterAPointBeforeAnyPublish() public {
+        _repayOnSchedule();
+        bureau.recordPoint(BORROWER_A);
+        Loan loan = _etherLoan();
+        _invest(loan, LENDER_A, TOTAL);
+        _borrow(loan, BORROWER_A, TOTAL); // scored by the one appended point
+        assertEq(loan.borrowerPosition(BORROWER_A).principal, TOTAL, "borrowed");
+    }
+
     function test_recordPoint_needsADayOfHistory() public {
         Loan loan = _etherLoan();
         _invest(loan, LENDER_A, TOTAL);
@@ -91,7 +100,7 @@ contract ModelFeedTest is BaseTest {
     }
 
     function test_everyMthCreateLoan_runsTheModelUpdate() public {
-        bureau.setModelUpdate(4, 1);
+        bureau.setModelUpdate(4, 32);
         _repayOnSchedule();
         bureau.recordPoint(BORROWER_A);
         assertEq(model.buffered().length, 1, "buffered");
@@ -111,13 +120,13 @@ contract ModelFeedTest is BaseTest {
     }
 
     function test_setModelUpdate_checksItsBounds() public {
-        vm.expectRevert(abi.encodeWithSelector(Errors.InvalidModelUpdate.selector, 4, 0));
-        bureau.setModelUpdate(4, 0);
+        vm.expectRevert(abi.encodeWithSelector(Errors.InvalidModelUpdate.selector, 4, 31));
+        bureau.setModelUpdate(4, 31);
         vm.expectRevert(abi.encodeWithSelector(Errors.InvalidModelUpdate.selector, 4, 65));
         bureau.setModelUpdate(4, 65);
-        vm.expectRevert(abi.encodeWithSelector(Errors.InvalidModelUpdate.selector, 1 << 16, 8));
-        bureau.setModelUpdate(1 << 16, 8);
-        bureau.setModelUpdate(0, 8); // 0: never
+        vm.expectRevert(abi.encodeWithSelector(Errors.InvalidModelUpdate.selector, 1 << 16, 32));
+        bureau.setModelUpdate(1 << 16, 32);
+        bureau.setModelUpdate(0, 32); // 0: never
         assertEq(bureau.modelUpdateInterval(), 0, "off");
     }
 }

@@ -211,7 +211,7 @@ interface ICreditBureau {
         returns (uint256 maxAmount, uint256 maxDailyPayment, bool configured);
 
     /// @notice Runs the model's periodic update every `interval` createLoan calls (0: never), sealing new
-    ///         points once `sealThreshold` wait. Owner only.
+    ///         points once `sealThreshold` wait (between the model's MIN_SEAL and BUFFER_CAPACITY). Owner only.
     function setModelUpdate(uint256 interval, uint256 sealThreshold) external;
 
     /// @notice The installment a borrower of `principal` would pay per period (rounded up).

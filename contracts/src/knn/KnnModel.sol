@@ -30,6 +30,17 @@ contract KnnModel is Ownable2Step {
     uint256 public constant MAX_CHUNK_POINTS = 511;
     /// @notice Appended points kept in storage at most; reaching it seals the buffer at once.
     uint256 public constant BUFFER_CAPACITY = 64;
+    /// @notice The periodic update seals no fewer points than this (small chunks cost more to scan).
+    uint256 public constant MIN_SEAL = 32;
+    /// @notice A published model holds at most this many points (about 80 gas a point to scan).
+    uint256 public constant MAX_PUBLISHED_POINTS = 150_000;
+    /// @notice The new set holds at most this many; reaching it rotates the sets at the next update.
+    ///         Appended points sit in chunks of 32 to 64 (about 225 gas a point to scan), so a full old
+    ///         set and a full new one stay under the transaction gas cap together:
+    ///         150,000 * 80 + 16,384 * 225 < 16,777,216.
+    uint256 public constant MAX_NEW_POINTS = 16_384;
+    /// @notice k until governance publishes a model.
+    uint256 public constant DEFAULT_K = 10;
 
     uint256 private constant SCAN_WORD_BYTES = 32;
     uint256 private constant LABEL_BYTES = 16;
@@ -42,9 +53,12 @@ contract KnnModel is Ownable2Step {
         Staging
     }
 
+    /// A set of points: its first `chunkCount` chunks hold `size` points (entries past `chunkCount` are
+    /// leftovers of an emptied set, overwritten as chunks arrive, so emptying a set costs O(1)).
     struct PointSet {
         address[] chunks;
         uint64 size;
+        uint64 chunkCount;
     }
 
     /// One scan's inputs: the query word and its bias (see KnnPoint), k, the loan duration, and a chunk-sized
@@ -60,14 +74,19 @@ contract KnnModel is Ownable2Step {
     /// @notice The bureau: the only account that appends points and runs the periodic update.
     address public immutable operator;
 
+    /// Three physical sets; `_roles` says which one is old, new and staging (a byte each), so publishing
+    /// and rotating swap roles instead of copying chunk lists.
     PointSet[3] private _sets;
     /// The new set's points not yet sealed into a chunk (packed).
     uint256[] private _buffer;
     uint8 private _k;
+    uint24 private _roles;
 
     constructor(address owner_, address operator_) Ownable(owner_) {
         if (operator_ == address(0)) revert Errors.ZeroAddress();
         operator = operator_;
+        _k = uint8(DEFAULT_K);
+        _roles = _packRoles(0, 1, 2);
     }
 
     modifier onlyOperator() {
@@ -82,15 +101,15 @@ contract KnnModel is Ownable2Step {
     /// @notice Stages one chunk of packed points (1 to 511) for the next published model.
     function stageChunk(uint256[] calldata points) external onlyOwner returns (address chunk) {
         chunk = _writeChunk(points);
-        PointSet storage staging = _sets[uint256(Set.Staging)];
-        staging.chunks.push(chunk);
-        staging.size += uint64(points.length);
-        emit Events.ChunkStaged(staging.chunks.length - 1, chunk, points.length);
+        PointSet storage staging = _set(Set.Staging);
+        if (staging.size + points.length > MAX_PUBLISHED_POINTS) revert Errors.ModelTooLarge(MAX_PUBLISHED_POINTS);
+        _addChunk(staging, chunk, points.length);
+        emit Events.ChunkStaged(staging.chunkCount - 1, chunk, points.length);
     }
 
     /// @notice Forgets every staged chunk (an upload to start over).
     function clearStaging() external onlyOwner {
-        delete _sets[uint256(Set.Staging)];
+        _empty(_set(Set.Staging));
         emit Events.StagingCleared();
     }
 
@@ -98,14 +117,15 @@ contract KnnModel is Ownable2Step {
     ///         and its buffer start empty, and staging is emptied.
     function publish(uint256 k_) external onlyOwner {
         _checkK(k_);
-        PointSet storage staging = _sets[uint256(Set.Staging)];
-        if (staging.size == 0) revert Errors.EmptyModel();
-        _sets[uint256(Set.Old)] = staging;
-        delete _sets[uint256(Set.New)];
-        delete _sets[uint256(Set.Staging)];
+        if (_set(Set.Staging).size == 0) revert Errors.EmptyModel();
+        (uint256 old, uint256 newer, uint256 staging) = _unpackRoles();
+        // Staging becomes old; the former old and new sets are emptied to serve as new and staging.
+        _empty(_sets[old]);
+        _empty(_sets[newer]);
+        _roles = _packRoles(staging, old, newer);
         delete _buffer;
         _k = uint8(k_);
-        emit Events.ModelPublished(_sets[uint256(Set.Old)].size, k_);
+        emit Events.ModelPublished(_set(Set.Old).size, k_);
     }
 
     /// @notice Changes k.
@@ -122,24 +142,28 @@ contract KnnModel is Ownable2Step {
     /// @notice Adds a packed point to the new set (through the buffer; a full buffer is sealed at once).
     function append(uint256 point) external onlyOperator {
         KnnPoint.validate(point);
+        PointSet storage newer = _set(Set.New);
+        if (newer.size >= MAX_NEW_POINTS) revert Errors.NewSetFull(MAX_NEW_POINTS);
         _buffer.push(point);
-        _sets[uint256(Set.New)].size += 1;
+        newer.size += 1;
         emit Events.PointAppended(point, _buffer.length);
         if (_buffer.length == BUFFER_CAPACITY) _seal();
     }
 
-    /// @notice The periodic update: seals the buffer once it holds `minToSeal` points, and rotates when the
-    ///         new set has reached the old one's size (sealing whatever is buffered first). Gas is bounded by
-    ///         one sealing of at most BUFFER_CAPACITY points.
+    /// @notice The periodic update: seals the buffer once it holds `minToSeal` points (at least MIN_SEAL),
+    ///         and rotates when the new set has reached the old one's size or its own cap (sealing whatever
+    ///         is buffered first): the new set becomes old, the old one is emptied and becomes new. Gas is
+    ///         bounded by one sealing of at most BUFFER_CAPACITY points; the rotation itself is O(1).
     function update(uint256 minToSeal) external onlyOperator {
-        PointSet storage newer = _sets[uint256(Set.New)];
-        bool rotate = newer.size > 0 && newer.size >= _sets[uint256(Set.Old)].size;
+        uint256 newSize = _set(Set.New).size;
+        bool rotate = newSize > 0 && (newSize >= _set(Set.Old).size || newSize >= MAX_NEW_POINTS);
         uint256 pending = _buffer.length;
-        if (pending > 0 && (rotate || pending >= minToSeal)) _seal();
+        if (pending > 0 && (rotate || pending >= (minToSeal < MIN_SEAL ? MIN_SEAL : minToSeal))) _seal();
         if (rotate) {
-            _sets[uint256(Set.Old)] = newer;
-            delete _sets[uint256(Set.New)];
-            emit Events.ModelRotated(_sets[uint256(Set.Old)].size);
+            (uint256 old, uint256 newer, uint256 staging) = _unpackRoles();
+            _empty(_sets[old]);
+            _roles = _packRoles(newer, old, staging);
+            emit Events.ModelRotated(newSize);
         }
     }
 
@@ -151,13 +175,13 @@ contract KnnModel is Ownable2Step {
     ///         `duration` seconds: each set's inverse-distance weighted OSC over its k nearest points, the
     ///         two weighted by set size, in thousandths. `found` is false when the model has no point.
     function score(uint256[5] memory vector, uint256 duration) external view returns (uint256, bool found) {
-        if (_sets[uint256(Set.Old)].size == 0 && _sets[uint256(Set.New)].size == 0) return (0, false);
+        if (_set(Set.Old).size == 0 && _set(Set.New).size == 0) return (0, false);
         Query memory query = _query(vector, duration);
         (uint256 wadOld, bool foundOld) = _scoreSet(Set.Old, query);
         (uint256 wadNew, bool foundNew) = _scoreSet(Set.New, query);
         if (!foundOld && !foundNew) return (0, false);
-        uint256 sizeOld = foundOld ? _sets[uint256(Set.Old)].size : 0;
-        uint256 sizeNew = foundNew ? _sets[uint256(Set.New)].size : 0;
+        uint256 sizeOld = foundOld ? _set(Set.Old).size : 0;
+        uint256 sizeNew = foundNew ? _set(Set.New).size : 0;
         return (KnnScan.combine(wadOld, sizeOld, wadNew, sizeNew), true);
     }
 
@@ -172,12 +196,14 @@ contract KnnModel is Ownable2Step {
 
     /// @notice Points in `set` (the new set's count includes its buffer).
     function size(Set set) external view returns (uint256) {
-        return _sets[uint256(set)].size;
+        return _set(set).size;
     }
 
     /// @notice The chunks of `set`.
-    function chunks(Set set) external view returns (address[] memory) {
-        return _sets[uint256(set)].chunks;
+    function chunks(Set set) external view returns (address[] memory list) {
+        PointSet storage points = _set(set);
+        list = new address[](points.chunkCount);
+        for (uint256 i; i < list.length; ++i) list[i] = points.chunks[i];
     }
 
     /// @notice The new set's points still in the buffer.
@@ -187,7 +213,9 @@ contract KnnModel is Ownable2Step {
 
     /// @notice The packed points of chunk `index` of `set`, as uploaded (to verify an upload).
     function pointsOf(Set set, uint256 index) external view returns (uint256[] memory points) {
-        address chunk = _sets[uint256(set)].chunks[index];
+        PointSet storage points_ = _set(set);
+        if (index >= points_.chunkCount) revert Errors.ChunkIndexOutOfRange(index, points_.chunkCount);
+        address chunk = points_.chunks[index];
         uint256 n = (chunk.code.length - 1) / POINT_BYTES;
         bytes memory data = chunk.code;
         points = new uint256[](n);
@@ -207,6 +235,32 @@ contract KnnModel is Ownable2Step {
     //                                        INTERNALS
     // =========================================================================================
 
+    function _set(Set set) private view returns (PointSet storage) {
+        return _sets[(_roles >> (8 * uint256(set))) & 0xff];
+    }
+
+    function _unpackRoles() private view returns (uint256 old, uint256 newer, uint256 staging) {
+        uint256 roles = _roles;
+        return (roles & 0xff, (roles >> 8) & 0xff, (roles >> 16) & 0xff);
+    }
+
+    function _packRoles(uint256 old, uint256 newer, uint256 staging) private pure returns (uint24) {
+        return uint24(old | newer << 8 | staging << 16);
+    }
+
+    /// Appends a chunk of `points` points (the size of a sealed buffer is already counted).
+    function _addChunk(PointSet storage set, address chunk, uint256 points) private {
+        uint256 index = set.chunkCount;
+        if (index < set.chunks.length) set.chunks[index] = chunk;
+        else set.chunks.push(chunk);
+        set.chunkCount = uint64(index + 1);
+        set.size += uint64(points);
+    }
+
+    function _empty(PointSet storage set) private {
+        (set.size, set.chunkCount) = (0, 0);
+    }
+
     function _checkK(uint256 k_) private pure {
         if (k_ == 0 || k_ > MAX_K) revert Errors.InvalidK(k_);
     }
@@ -214,7 +268,7 @@ contract KnnModel is Ownable2Step {
     function _seal() private {
         uint256[] memory points = _buffer;
         address chunk = _writeChunkFromMemory(points);
-        _sets[uint256(Set.New)].chunks.push(chunk);
+        _addChunk(_set(Set.New), chunk, 0);
         delete _buffer;
         emit Events.BufferSealed(chunk, points.length);
     }
@@ -256,11 +310,12 @@ contract KnnModel is Ownable2Step {
     }
 
     function _scoreSet(Set set, Query memory query) private view returns (uint256 wad, bool found) {
-        PointSet storage points = _sets[uint256(set)];
+        PointSet storage points = _set(set);
         if (points.size == 0) return (0, false);
         uint256[] memory top = KnnScan.empty(query.k);
         address[] storage list = points.chunks;
-        for (uint256 c; c < list.length; ++c) {
+        uint256 count = points.chunkCount;
+        for (uint256 c; c < count; ++c) {
             uint256 n = _load(list[c], query.buffer);
             KnnScan.scan(top, query.buffer, n, query.q, query.bias);
         }

@@ -92,8 +92,9 @@ library BorrowerLedger {
     /// `principal` disbursed; the loan leaves the borrower behind from `behindFrom`. Uses core, due, lent, osc.
     function onDisbursed(ScoreLedger memory l, uint256 now_, uint256 principal, uint256 behindFrom) internal pure {
         advanceTimeline(l, now_);
-        l.lent.total = uint96(l.lent.total + principal);
-        l.lent.weightedTime = uint144(l.lent.weightedTime + principal * now_);
+        // Saturating, like every sum here: a junk loan must not make later updates or readings revert.
+        l.lent.total = uint96(_min(l.lent.total + principal, type(uint96).max));
+        l.lent.weightedTime = uint144(_min(l.lent.weightedTime + principal * now_, type(uint144).max));
         uint256 before = earliest(l.due.behindFrom);
         l.due.behindFrom = uint240(_replace(l.due.behindFrom, 0, behindFrom));
         _afterDatesChange(l, now_, before);
@@ -227,7 +228,9 @@ library BorrowerLedger {
         uint256 lent = l.lent.total + extraLent;
         if (elapsed != 0 && lent != 0) {
             uint256 weighted = l.lent.weightedTime + extraLent * now_;
-            r[3] = (now_ * lent - weighted) * RATIO_ONE / (elapsed * lent);
+            // Saturated sums could put the weighted time above now * TEL: the age then reads as 0.
+            uint256 age = now_ * lent;
+            if (age > weighted) r[3] = _min((age - weighted) * RATIO_ONE / (elapsed * lent), RATIO_ONE);
         }
         if (elapsed != 0) r[4] = _min(uint256(l.totals.loanCountTime) * RATIO_ONE / (elapsed * LOAN_COUNT_CAP), RATIO_ONE);
     }

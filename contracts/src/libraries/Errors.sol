@@ -128,6 +128,14 @@ library Errors {
     error NoPendingPoint(address borrower);
     /// @notice The borrower's history does not cover a single OSC window yet (one day).
     error HistoryTooShort(address borrower);
-    /// @notice The update interval must fit 16 bits and the seal threshold lie in [1, the buffer capacity].
+    /// @notice The update interval must fit 16 bits and the seal threshold lie in [MIN_SEAL, the buffer capacity].
     error InvalidModelUpdate(uint256 interval, uint256 sealThreshold);
+    /// @notice A published model holds at most this many points.
+    error ModelTooLarge(uint256 maxPoints);
+    /// @notice The new set is full until the next rotation.
+    error NewSetFull(uint256 maxPoints);
+    /// @notice No chunk at this index.
+    error ChunkIndexOutOfRange(uint256 index, uint256 count);
+    /// @notice A borrower in default may not take the principal (it goes back to the lenders at the report).
+    error InDefault(address borrower);
 }

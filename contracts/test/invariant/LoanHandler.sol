@@ -245,7 +245,7 @@ contract LoanHandler {
     }
 
     function _awaitsDisbursement(address b) internal view returns (bool) {
-        return _hasRequest(b) && !loan.borrowerPosition(b).disbursed;
+        return _hasRequest(b) && !loan.borrowerPosition(b).disbursed && !loan.isInDefault(b, block.timestamp);
     }
 
     function _reportable(address b) internal view returns (bool) {

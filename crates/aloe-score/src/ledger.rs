@@ -117,8 +117,9 @@ impl Ledger {
     /// `principal` disbursed, behind from `behind_from` unless paid.
     pub fn on_disbursed(&mut self, now: u64, principal: u128, behind_from: u64) -> Result<(), LedgerError> {
         self.advance_timeline(now);
-        self.total_lent += principal;
-        self.weighted_time += U256::from(principal) * U256::from(now);
+        self.total_lent = (self.total_lent + principal).min((1 << 96) - 1);
+        let weighted = self.weighted_time + U256::from(principal) * U256::from(now);
+        self.weighted_time = weighted.min((U256::from(1) << 144) - U256::from(1));
         let before = self.earliest();
         self.replace(0, behind_from)?;
         self.after_dates_change(now, before);
@@ -243,7 +244,10 @@ impl Ledger {
         let lent = U256::from(self.total_lent) + U256::from(extra_lent);
         if elapsed != 0 && !lent.is_zero() {
             let weighted = self.weighted_time + U256::from(extra_lent) * U256::from(now);
-            r[3] = ((U256::from(now) * lent - weighted) * one / (U256::from(elapsed) * lent)).to::<u64>();
+            let age = U256::from(now) * lent;
+            if age > weighted {
+                r[3] = ((age - weighted) * one / (U256::from(elapsed) * lent)).min(one).to::<u64>();
+            }
         }
         if elapsed != 0 {
             let count = U256::from(self.loan_count_time) * one / U256::from(elapsed * LOAN_COUNT_CAP);

@@ -161,6 +161,12 @@ fn run_history(seed: u64, steps: usize) {
             // Taking the principal (sometimes long after funding).
             3 => {
                 if let Some(t) = loans.iter_mut().find(|t| !t.disbursed) {
+                    if t.loan.is_in_default(&mut f.chain, borrower, now).unwrap() {
+                        // Too late: the principal goes back to the lenders at the report.
+                        let error = t.loan.disburse(&mut f.chain, borrower).unwrap_err();
+                        assert_eq!(error.revert_name().as_deref(), Some("InDefault"), "{label}");
+                        continue;
+                    }
                     t.loan.disburse(&mut f.chain, borrower).unwrap();
                     t.disbursed = true;
                     reference.on_disbursed(now, t.principal.to(), t.funded_at + t.period).unwrap();
