@@ -1,0 +1,165 @@
+//! Turning applicants into model inputs: one-hot (61 inputs) or the 20 attributes label-encoded, with
+//! the standardisation (mean, standard deviation) fitted on the training rows only.
+
+use serde::{Deserialize, Serialize};
+
+use crate::data::{ABSENT_LEVEL, ATTRIBUTES, Applicant, Kind, SCHEMA};
+
+/// Attributes that are log-transformed (`ln(1 + v)`) before standardising when asked: duration and
+/// credit amount, the two right-skewed numerics.
+pub const SKEWED: [usize; 2] = [1, 4];
+
+/// How attributes become inputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EncodingKind {
+    /// One 0/1 input per occurring level of each categorical attribute (54), plus the 7 numerics
+    /// standardised: 61 inputs. A documented-but-absent code encodes as all zeros.
+    OneHot,
+    /// The Leo post's variant: the 20 attributes as they come (a categorical attribute is its level
+    /// index), each standardised. An absent code encodes as the training mean (0 after standardising).
+    Label,
+}
+
+/// A fitted encoder: the kind, whether skewed numerics are logged, and the standardisation of each
+/// standardised column (in the order the columns are produced).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Encoder {
+    /// The encoding.
+    pub kind: EncodingKind,
+    /// Whether [`SKEWED`] attributes are mapped through `ln(1 + v)` first.
+    pub log_skewed: bool,
+    /// Mean of each standardised column on the training rows.
+    pub mean: Vec<f64>,
+    /// Population standard deviation of each standardised column on the training rows (1 if it was 0).
+    pub std: Vec<f64>,
+}
+
+impl Encoder {
+    /// The raw (unstandardised) value of attribute `index`, for a standardised column.
+    fn raw(&self, applicant: &Applicant, index: usize) -> f64 {
+        let v = applicant.0[index];
+        if v == ABSENT_LEVEL {
+            return f64::NAN;
+        }
+        let v = f64::from(v);
+        if self.log_skewed && SKEWED.contains(&index) { v.ln_1p() } else { v }
+    }
+
+    /// Attributes whose value is standardised under `kind`.
+    fn standardised(kind: EncodingKind) -> impl Iterator<Item = usize> {
+        (0..ATTRIBUTES).filter(move |&i| kind == EncodingKind::Label || matches!(SCHEMA[i].kind, Kind::Numeric))
+    }
+
+    /// Fit the standardisation on `train` (the training fold only).
+    pub fn fit(kind: EncodingKind, log_skewed: bool, train: &[Applicant]) -> Self {
+        let mut encoder = Self { kind, log_skewed, mean: Vec::new(), std: Vec::new() };
+        for index in Self::standardised(kind) {
+            let values: Vec<f64> = train.iter().map(|a| encoder.raw(a, index)).filter(|v| !v.is_nan()).collect();
+            let n = values.len().max(1) as f64;
+            let mean = values.iter().sum::<f64>() / n;
+            let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+            let std = var.sqrt();
+            encoder.mean.push(mean);
+            encoder.std.push(if std > 0.0 { std } else { 1.0 });
+        }
+        encoder
+    }
+
+    /// Number of inputs produced per applicant.
+    pub fn width(&self) -> usize {
+        match self.kind {
+            EncodingKind::Label => ATTRIBUTES,
+            EncodingKind::OneHot => SCHEMA
+                .iter()
+                .map(|a| match a.kind {
+                    Kind::Categorical(codes, _) => codes.len(),
+                    Kind::Numeric => 1,
+                })
+                .sum(),
+        }
+    }
+
+    /// The inputs of one applicant.
+    pub fn encode(&self, applicant: &Applicant) -> Vec<f64> {
+        let mut out = Vec::with_capacity(self.width());
+        let mut column = 0;
+        for (index, attribute) in SCHEMA.iter().enumerate() {
+            match (self.kind, attribute.kind) {
+                (EncodingKind::OneHot, Kind::Categorical(codes, _)) => {
+                    let level = applicant.0[index];
+                    out.extend((0..codes.len()).map(|l| if l as u32 == level { 1.0 } else { 0.0 }));
+                }
+                _ => {
+                    let v = self.raw(applicant, index);
+                    out.push(if v.is_nan() { 0.0 } else { (v - self.mean[column]) / self.std[column] });
+                    column += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// The inputs of many applicants.
+    pub fn encode_all(&self, applicants: &[Applicant]) -> Vec<Vec<f64>> {
+        applicants.iter().map(|a| self.encode(a)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::german_credit;
+
+    #[test]
+    fn one_hot_has_61_inputs_and_label_20() {
+        let data = german_credit();
+        let one_hot = Encoder::fit(EncodingKind::OneHot, false, &data.applicants);
+        assert_eq!(one_hot.width(), 61);
+        assert_eq!(one_hot.encode(&data.applicants[0]).len(), 61);
+        assert_eq!(one_hot.mean.len(), 7);
+        let label = Encoder::fit(EncodingKind::Label, true, &data.applicants);
+        assert_eq!(label.encode(&data.applicants[0]).len(), 20);
+        // One-hot blocks: exactly one 1 per categorical attribute for every row (no absent codes occur).
+        for a in &data.applicants {
+            let x = one_hot.encode(a);
+            let mut start = 0;
+            for attribute in SCHEMA {
+                match attribute.kind {
+                    Kind::Categorical(codes, _) => {
+                        assert_eq!(x[start..start + codes.len()].iter().sum::<f64>(), 1.0);
+                        start += codes.len();
+                    }
+                    Kind::Numeric => start += 1,
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn standardisation_is_fitted_on_the_training_rows_only() {
+        let data = german_credit();
+        let (train, test) = data.applicants.split_at(800);
+        let encoder = Encoder::fit(EncodingKind::OneHot, false, train);
+        let amounts: Vec<f64> = train.iter().map(|a| f64::from(a.0[4])).collect();
+        let mean = amounts.iter().sum::<f64>() / 800.0;
+        assert!((encoder.mean[1] - mean).abs() < 1e-9);
+        let all_mean = data.applicants.iter().map(|a| f64::from(a.0[4])).sum::<f64>() / 1000.0;
+        assert!((encoder.mean[1] - all_mean).abs() > 1e-6);
+        // Encoding the test rows does not change the encoder, and training columns are standardised.
+        let before = encoder.clone();
+        let _ = encoder.encode_all(test);
+        assert_eq!(before, encoder);
+        let x = encoder.encode_all(train);
+        let column: Vec<f64> = x.iter().map(|r| r[one_hot_column_of_amount()]).collect();
+        let m = column.iter().sum::<f64>() / 800.0;
+        let v = column.iter().map(|c| (c - m) * (c - m)).sum::<f64>() / 800.0;
+        assert!(m.abs() < 1e-9 && (v - 1.0).abs() < 1e-9);
+    }
+
+    /// Column of credit_amount in the one-hot layout: after checking (4), duration (1), history (5),
+    /// purpose (10).
+    fn one_hot_column_of_amount() -> usize {
+        4 + 1 + 5 + 10
+    }
+}
