@@ -41,7 +41,7 @@ pub fn default_config() -> EvalConfig {
         first_seed: 0,
         folds: 5,
         train: TrainConfig::default(),
-        log_skewed: true,
+        log_skewed: false,
         logistic_alpha: 10.0,
         frac_bits: vec![7, 8, 12, 16],
         label_variant: true,
