@@ -115,7 +115,7 @@ impl Default for TrainConfig {
             epochs: 60,
             batch_size: 64,
             learning_rate: 0.003,
-            weight_decay: 1.0,
+            weight_decay: 3.0,
             l2: 0.0,
             members: 20,
             seed: 0,
