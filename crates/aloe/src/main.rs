@@ -22,6 +22,8 @@ enum Command {
     Deploy(commands::deploy::Args),
     /// Print the gas of every protocol function, on the embedded chain and optionally on a node.
     Gas(commands::gas::Args),
+    /// Train, evaluate and use the credit models (`aloe model mlp train|eval|score`).
+    Model(commands::model::Args),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => commands::demo::run(args),
         Command::Deploy(args) => commands::deploy::run(args),
         Command::Gas(args) => commands::gas::run(args),
+        Command::Model(args) => commands::model::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,
