@@ -101,6 +101,9 @@ pub struct TrainConfig {
     pub weight_decay: f64,
     /// L2 penalty added to the mean cross-entropy: `l2 / 2 · (|W1|² + |W2|²)` (weights, not biases).
     pub l2: f64,
+    /// Train each member on a bootstrap resample of the rows (bagging), drawn from its seed.
+    #[serde(default)]
+    pub bootstrap: bool,
     /// Members averaged into the final MLP (seeds `seed`, `seed + 1`, ...).
     pub members: usize,
     /// Seed of the first member's initialisation and batch order.
@@ -117,6 +120,7 @@ impl Default for TrainConfig {
             learning_rate: 0.003,
             weight_decay: 3.0,
             l2: 0.0,
+            bootstrap: false,
             members: 20,
             seed: 0,
         }
@@ -160,8 +164,9 @@ pub fn train_one(x: &[Vec<f64>], good: &[bool], config: &TrainConfig, seed: u64)
     let params = ParamsAdamW { lr: config.learning_rate, weight_decay: config.weight_decay, ..Default::default() };
     let mut optimizer = AdamW::new(vec![w1.clone(), b1.clone(), w2.clone(), b2.clone()], params)?;
 
-    let xs = Tensor::from_vec(x.iter().flatten().copied().collect::<Vec<f64>>(), (n, d), &device)?;
-    let targets: Vec<u32> = good.iter().map(|&g| if g { APPROVE as u32 } else { REJECT as u32 }).collect();
+    let rows: Vec<usize> = if config.bootstrap { (0..n).map(|_| rng.below(n)).collect() } else { (0..n).collect() };
+    let xs = Tensor::from_vec(rows.iter().flat_map(|&r| x[r].iter().copied()).collect::<Vec<f64>>(), (n, d), &device)?;
+    let targets: Vec<u32> = rows.iter().map(|&r| if good[r] { APPROVE as u32 } else { REJECT as u32 }).collect();
     let ys = Tensor::from_vec(targets, n, &device)?;
     let batch = if config.batch_size == 0 { n } else { config.batch_size.min(n) };
     let mut order: Vec<u32> = (0..n as u32).collect();
@@ -216,7 +221,8 @@ mod tests {
     #[test]
     fn training_is_bit_reproducible_and_learns() {
         let (x, good) = toy();
-        let config = TrainConfig { hidden: 6, epochs: 60, batch_size: 32, members: 2, ..Default::default() };
+        let config =
+            TrainConfig { hidden: 6, epochs: 60, batch_size: 32, members: 2, bootstrap: true, ..Default::default() };
         let a = train(&x, &good, &config).unwrap();
         let b = train(&x, &good, &config).unwrap();
         assert_eq!(a, b, "same seed, same weights to the bit");
