@@ -33,6 +33,29 @@ pub struct Encoder {
     pub mean: Vec<f64>,
     /// Population standard deviation of each standardised column on the training rows (1 if it was 0).
     pub std: Vec<f64>,
+    /// Numeric attributes (indices into [`SCHEMA`]) that also get threshold indicators, in this order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub binned: Vec<usize>,
+    /// For each of `binned`, the cut points fitted on the training rows (see [`Encoder::fit_binned`]):
+    /// one extra input `1 if value ≥ cut else 0` per cut, appended after the other inputs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cuts: Vec<Vec<f64>>,
+}
+
+/// Cut points of `bins` quantile bins of `values`: the sorted values at ranks `⌊k·n/bins⌋`,
+/// `k = 1..bins`, without repeats and without the smallest value (an indicator that is always 1).
+pub fn quantile_cuts(values: &[u32], bins: usize) -> Vec<f64> {
+    let mut sorted = values.to_vec();
+    sorted.sort_unstable();
+    let (Some(&lowest), n) = (sorted.first(), sorted.len()) else { return Vec::new() };
+    let mut cuts: Vec<f64> = Vec::new();
+    for k in 1..bins {
+        let v = sorted[k * n / bins];
+        if v > lowest && cuts.last() != Some(&f64::from(v)) {
+            cuts.push(f64::from(v));
+        }
+    }
+    cuts
 }
 
 impl Encoder {
@@ -53,7 +76,8 @@ impl Encoder {
 
     /// Fit the standardisation on `train` (the training fold only).
     pub fn fit(kind: EncodingKind, log_skewed: bool, train: &[Applicant]) -> Self {
-        let mut encoder = Self { kind, log_skewed, mean: Vec::new(), std: Vec::new() };
+        let mut encoder =
+            Self { kind, log_skewed, mean: Vec::new(), std: Vec::new(), binned: Vec::new(), cuts: Vec::new() };
         for index in Self::standardised(kind) {
             let values: Vec<f64> = train.iter().map(|a| encoder.raw(a, index)).filter(|v| !v.is_nan()).collect();
             let n = values.len().max(1) as f64;
@@ -66,8 +90,35 @@ impl Encoder {
         encoder
     }
 
+    /// [`Encoder::fit`], plus threshold indicators for the numeric attributes `binned`: `bins`
+    /// quantile bins of each, cut points from the training rows only ([`quantile_cuts`]), encoded
+    /// cumulatively (`value ≥ cut`, a monotone "thermometer" code). `bins` ≤ 1 adds nothing.
+    pub fn fit_binned(
+        kind: EncodingKind,
+        log_skewed: bool,
+        binned: &[usize],
+        bins: usize,
+        train: &[Applicant],
+    ) -> Self {
+        let mut encoder = Self::fit(kind, log_skewed, train);
+        if bins > 1 {
+            for &index in binned {
+                assert!(matches!(SCHEMA[index].kind, Kind::Numeric), "only numeric attributes are binned");
+                let values: Vec<u32> = train.iter().map(|a| a.0[index]).collect();
+                encoder.binned.push(index);
+                encoder.cuts.push(quantile_cuts(&values, bins));
+            }
+        }
+        encoder
+    }
+
     /// Number of inputs produced per applicant.
     pub fn width(&self) -> usize {
+        self.base_width() + self.cuts.iter().map(Vec::len).sum::<usize>()
+    }
+
+    /// Inputs before the threshold indicators.
+    fn base_width(&self) -> usize {
         match self.kind {
             EncodingKind::Label => ATTRIBUTES,
             EncodingKind::OneHot => SCHEMA
@@ -96,6 +147,10 @@ impl Encoder {
                     column += 1;
                 }
             }
+        }
+        for (&index, cuts) in self.binned.iter().zip(&self.cuts) {
+            let v = f64::from(applicant.0[index]);
+            out.extend(cuts.iter().map(|&c| if v >= c { 1.0 } else { 0.0 }));
         }
         out
     }
@@ -155,6 +210,24 @@ mod tests {
         let m = column.iter().sum::<f64>() / 800.0;
         let v = column.iter().map(|c| (c - m) * (c - m)).sum::<f64>() / 800.0;
         assert!(m.abs() < 1e-9 && (v - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn binned_indicators_are_fitted_on_the_training_rows() {
+        assert_eq!(quantile_cuts(&[1, 2, 3, 4, 5, 6, 7, 8], 4), vec![3.0, 5.0, 7.0]);
+        assert_eq!(quantile_cuts(&[1, 1, 1, 1, 2, 2, 3, 4], 4), vec![2.0, 3.0]);
+        let data = german_credit();
+        let (train, test) = data.applicants.split_at(800);
+        let encoder = Encoder::fit_binned(EncodingKind::OneHot, false, &[1, 4, 12], 4, train);
+        assert_eq!(encoder.binned, vec![1, 4, 12]);
+        assert!(encoder.cuts.iter().all(|c| !c.is_empty() && c.len() <= 3));
+        let x = encoder.encode(&test[0]);
+        assert_eq!(x.len(), 61 + encoder.cuts.iter().map(Vec::len).sum::<usize>());
+        // Thermometer code: the indicators of one attribute are non-increasing.
+        let tail = &x[61..61 + encoder.cuts[0].len()];
+        assert!(tail.windows(2).all(|w| w[0] >= w[1]));
+        let json = serde_json::to_string(&encoder).unwrap();
+        assert_eq!(serde_json::from_str::<Encoder>(&json).unwrap(), encoder);
     }
 
     /// Column of credit_amount in the one-hot layout: after checking (4), duration (1), history (5),

@@ -2,9 +2,12 @@
 //! against a logistic-regression baseline, and the fixed-point network a zk circuit will compute.
 //!
 //! - [`data`]: the embedded UCI Statlog German Credit file and a strict parser (errors name line and column).
-//! - [`encoding`]: one-hot (61 inputs) or label-encoded (20) inputs, standardised on the training rows.
+//! - [`encoding`]: one-hot (61 inputs) or label-encoded (20) inputs, standardised on the training rows,
+//!   optionally with quantile threshold indicators (`value ≥ cut`) of numeric attributes, cuts fitted on
+//!   the training rows; the shipped model adds them for duration, credit amount and age (4 bins: 70 inputs).
 //! - [`folds`], [`metrics`]: stratified folds; AUROC from scores (ties count ½) and the UCI cost.
-//! - [`mlp`]: `inputs → hidden (ReLU) → 2` trained with AdamW; members averaged into one wider MLP.
+//! - [`mlp`]: `inputs → hidden (ReLU) → 2` trained with AdamW (optionally input dropout, label smoothing,
+//!   class weights, all seeded); members averaged into one wider MLP.
 //! - [`logistic`]: the L2 logistic-regression baseline (smartcore).
 //! - [`quantize`]: fixed-point weights and integer inference, with a derived error bound.
 //! - [`model_file`], [`score`]: the versioned, hashed model file and scoring a file of applicants.
