@@ -1,5 +1,6 @@
-//! Turning applicants into model inputs: one-hot (61 inputs) or the 20 attributes label-encoded, with
-//! the standardisation (mean, standard deviation) fitted on the training rows only.
+//! Turning applicants into model inputs: one-hot (61 inputs, plus optional quantile threshold
+//! indicators) or the 20 attributes label-encoded, with the standardisation (mean, standard deviation)
+//! and the indicators' cuts fitted on the training rows only.
 
 use serde::{Deserialize, Serialize};
 
