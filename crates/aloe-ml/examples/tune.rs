@@ -6,7 +6,8 @@
 //! folded in at each weight of `TUNE_BLEND` (`0.25,0.5`: [`Mlp::blend_linear`], LR α = `TUNE_BLEND_ALPHA`,
 //! default 10), and of the logistic regression for each α of `TUNE_ALPHAS` (default `10`).
 //! Encoding: `TUNE_LOG=1` logs duration and amount; `TUNE_BINS="1,4,12:4"` adds quantile threshold
-//! indicators (4 bins) for those attributes. BENCHMARKS.md lists what was tried.
+//! indicators (4 bins) for those attributes; `TUNE_RATIO=1` adds the log monthly amount
+//! (`Encoder::with_monthly`). BENCHMARKS.md lists what was tried.
 //!
 //! `TUNE_GRID="10,20,60,0.003,3,64,0" cargo run --release -p aloe-ml --example tune [threads]`
 
@@ -32,6 +33,7 @@ fn main() {
     let threads: usize = std::env::args().nth(1).and_then(|t| t.parse().ok()).unwrap_or(2);
     let data = german_credit();
     let log = std::env::var("TUNE_LOG").is_ok();
+    let ratio = std::env::var("TUNE_RATIO").is_ok();
     let (binned, bins) = match std::env::var("TUNE_BINS") {
         Ok(spec) if !spec.is_empty() => {
             let (attrs, bins) = spec.split_once(':').expect("attrs:bins");
@@ -71,6 +73,7 @@ fn main() {
                                 };
                                 let ((tr, tr_good), (te, te_good)) = (pick(&fold.train), pick(&fold.test));
                                 let encoder = Encoder::fit_binned(EncodingKind::OneHot, log, binned, bins, &tr);
+                                let encoder = if ratio { encoder.with_monthly(&tr) } else { encoder };
                                 let (x_tr, x_te) = (encoder.encode_all(&tr), encoder.encode_all(&te));
                                 let auc = |m: &Mlp| {
                                     auroc(&x_te.iter().map(|x| m.margin(x)).collect::<Vec<_>>(), &te_good)

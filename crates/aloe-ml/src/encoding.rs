@@ -41,6 +41,16 @@ pub struct Encoder {
     /// one extra input `1 if value ≥ cut else 0` per cut, appended after the other inputs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cuts: Vec<Vec<f64>>,
+    /// If set, one more input before the indicators: the log monthly amount
+    /// `ln(credit_amount / max(1, duration_months))`, standardised with this (mean, population std) of
+    /// the training rows ([`Encoder::with_monthly`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly: Option<(f64, f64)>,
+}
+
+/// `ln(credit_amount / max(1, duration_months))` of an applicant: the log of the amount per month.
+pub fn log_monthly_amount(applicant: &Applicant) -> f64 {
+    (f64::from(applicant.0[4].max(1)) / f64::from(applicant.0[1].max(1))).ln()
 }
 
 /// Cut points of `bins` quantile bins of `values`: the sorted values at ranks `⌊k·n/bins⌋`,
@@ -77,8 +87,15 @@ impl Encoder {
 
     /// Fit the standardisation on `train` (the training fold only).
     pub fn fit(kind: EncodingKind, log_skewed: bool, train: &[Applicant]) -> Self {
-        let mut encoder =
-            Self { kind, log_skewed, mean: Vec::new(), std: Vec::new(), binned: Vec::new(), cuts: Vec::new() };
+        let mut encoder = Self {
+            kind,
+            log_skewed,
+            mean: Vec::new(),
+            std: Vec::new(),
+            binned: Vec::new(),
+            cuts: Vec::new(),
+            monthly: None,
+        };
         for index in Self::standardised(kind) {
             let values: Vec<f64> = train.iter().map(|a| encoder.raw(a, index)).filter(|v| !v.is_nan()).collect();
             let n = values.len().max(1) as f64;
@@ -113,9 +130,19 @@ impl Encoder {
         encoder
     }
 
+    /// Add the log monthly amount input ([`log_monthly_amount`]), standardised on `train`.
+    pub fn with_monthly(mut self, train: &[Applicant]) -> Self {
+        let values: Vec<f64> = train.iter().map(log_monthly_amount).collect();
+        let n = values.len().max(1) as f64;
+        let mean = values.iter().sum::<f64>() / n;
+        let std = (values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n).sqrt();
+        self.monthly = Some((mean, if std > 0.0 { std } else { 1.0 }));
+        self
+    }
+
     /// Number of inputs produced per applicant.
     pub fn width(&self) -> usize {
-        self.base_width() + self.cuts.iter().map(Vec::len).sum::<usize>()
+        self.base_width() + usize::from(self.monthly.is_some()) + self.cuts.iter().map(Vec::len).sum::<usize>()
     }
 
     /// Inputs before the threshold indicators.
@@ -148,6 +175,9 @@ impl Encoder {
                     column += 1;
                 }
             }
+        }
+        if let Some((mean, std)) = self.monthly {
+            out.push((log_monthly_amount(applicant) - mean) / std);
         }
         for (&index, cuts) in self.binned.iter().zip(&self.cuts) {
             let v = f64::from(applicant.0[index]);
@@ -229,6 +259,14 @@ mod tests {
         assert!(tail.windows(2).all(|w| w[0] >= w[1]));
         let json = serde_json::to_string(&encoder).unwrap();
         assert_eq!(serde_json::from_str::<Encoder>(&json).unwrap(), encoder);
+        // The log monthly amount: one more input before the indicators, standardised on `train`.
+        let with = encoder.clone().with_monthly(train);
+        assert_eq!(with.width(), encoder.width() + 1);
+        let column: Vec<f64> = train.iter().map(|a| with.encode(a)[61]).collect();
+        assert!(column.iter().sum::<f64>().abs() < 1e-9);
+        let (mean, std) = with.monthly.unwrap();
+        assert!((with.encode(&test[0])[61] - (log_monthly_amount(&test[0]) - mean) / std).abs() < 1e-12);
+        assert_eq!(&with.encode(&test[0])[62..], &x[61..]);
     }
 
     /// Column of credit_amount in the one-hot layout: after checking (4), duration (1), history (5),

@@ -32,6 +32,9 @@ pub struct EvalConfig {
     /// Quantile bins per binned attribute (≤ 1: none).
     #[serde(default)]
     pub bins: usize,
+    /// Add the log monthly amount input ([`Encoder::with_monthly`]).
+    #[serde(default)]
+    pub monthly: bool,
     /// L2 strength of the logistic regression.
     pub logistic_alpha: f64,
     /// Fractional bits of the fixed-point twins.
@@ -50,6 +53,7 @@ pub fn default_config() -> EvalConfig {
         log_skewed: false,
         binned: BINNED.to_vec(),
         bins: BINS,
+        monthly: true,
         logistic_alpha: 10.0,
         frac_bits: vec![7, 8, 12, 16],
         label_variant: true,
@@ -115,7 +119,7 @@ pub struct FoldResult {
     /// Logistic regression on the model's encoding.
     pub logistic: Metrics,
     /// Logistic regression on the plain encoding (one-hot + standardised, 61 inputs), when the
-    /// model's encoding adds threshold indicators.
+    /// model's encoding adds inputs to it.
     pub logistic_plain: Option<Metrics>,
     /// Each MLP member alone (training seeds in order).
     pub members: Vec<Metrics>,
@@ -137,7 +141,8 @@ fn pick<T: Clone>(items: &[T], rows: &[usize]) -> Vec<T> {
 
 /// The model's encoder fitted on `train` (one-hot, standardised, and the configured indicators).
 pub fn encoder_for(config: &EvalConfig, train: &[crate::data::Applicant]) -> Encoder {
-    Encoder::fit_binned(EncodingKind::OneHot, config.log_skewed, &config.binned, config.bins, train)
+    let encoder = Encoder::fit_binned(EncodingKind::OneHot, config.log_skewed, &config.binned, config.bins, train);
+    if config.monthly { encoder.with_monthly(train) } else { encoder }
 }
 
 /// Evaluate one fold.
@@ -156,7 +161,7 @@ fn run_fold(
 
     let logistic = Logistic::fit(&x_train, &train_good, config.logistic_alpha)?;
     let logistic = metrics(&x_test.iter().map(|x| logistic.score(x)).collect::<Vec<_>>(), &test_good)?;
-    let logistic_plain = if encoder.cuts.is_empty() {
+    let logistic_plain = if encoder.cuts.is_empty() && encoder.monthly.is_none() {
         None
     } else {
         let plain = Encoder::fit(EncodingKind::OneHot, config.log_skewed, &train_rows);
@@ -287,11 +292,10 @@ pub fn report(config: &EvalConfig, results: &[FoldResult]) -> String {
     let inputs = results.first().map_or(61, |r| r.inputs);
     let widths_vary = results.iter().any(|r| r.inputs != inputs);
     let inputs = if widths_vary { format!("{inputs}*") } else { inputs.to_string() };
-    let bins = if config.bins > 1 && !config.binned.is_empty() {
-        format!(" + {}-quantile indicators of attributes {:?}", config.bins, config.binned)
-    } else {
-        String::new()
-    };
+    let mut bins = if config.monthly { " + log monthly amount".to_owned() } else { String::new() };
+    if config.bins > 1 && !config.binned.is_empty() {
+        bins.push_str(&format!(" + {}-quantile indicators of attributes {:?}", config.bins, config.binned));
+    }
     if results.iter().all(|r| r.logistic_plain.is_some()) {
         row(
             format!("logistic regression (one-hot{log}, 61 inputs, L2 α = {})", config.logistic_alpha),

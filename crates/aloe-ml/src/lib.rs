@@ -4,7 +4,8 @@
 //! - [`data`]: the embedded UCI Statlog German Credit file and a strict parser (errors name line and column).
 //! - [`encoding`]: one-hot (61 inputs) or label-encoded (20) inputs, standardised on the training rows,
 //!   optionally with quantile threshold indicators (`value ≥ cut`) of numeric attributes, cuts fitted on
-//!   the training rows; the shipped model adds them for duration, credit amount and age (4 bins: 70 inputs).
+//!   the training rows, and the log monthly amount `ln(credit_amount / duration)`; the shipped model adds
+//!   indicators for duration, credit amount and age (4 bins) and the monthly amount: 71 inputs.
 //! - [`folds`], [`metrics`]: stratified folds; AUROC from scores (ties count ½) and the UCI cost.
 //! - [`mlp`]: `inputs → hidden (ReLU) → 2` trained with AdamW (optionally input dropout, label smoothing,
 //!   class weights, all seeded); members averaged into one wider MLP.
