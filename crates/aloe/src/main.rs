@@ -24,6 +24,8 @@ enum Command {
     Gas(commands::gas::Args),
     /// Benchmarks: `knn` prints the k-NN scan's gas per model size beside a naive baseline.
     Bench(commands::bench::Args),
+    /// Train, evaluate and use the credit models (`aloe model mlp train|eval|score`).
+    Model(commands::model::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
         Command::Deploy(args) => commands::deploy::run(args),
         Command::Gas(args) => commands::gas::run(args),
         Command::Bench(args) => commands::bench::run(args),
+        Command::Model(args) => commands::model::run(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,4 +1,5 @@
-//! The `aloe` binary end to end: the demo on the embedded chain, deploy to anvil from a keystore.
+//! The `aloe` binary end to end: the demo on the embedded chain, deploy to anvil from a keystore, the
+//! credit model (train, score).
 
 use std::process::Command;
 
@@ -71,4 +72,54 @@ fn deploy_from_keystore_writes_a_deployment_and_leaks_nothing() {
 fn rand_core_rng() -> rand::rngs::StdRng {
     use rand::SeedableRng;
     rand::rngs::StdRng::seed_from_u64(7)
+}
+
+#[test]
+fn model_mlp_train_then_score_rejects_bad_rows_and_tampered_models() {
+    let dir = std::env::temp_dir().join(format!("aloe-model-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = dir.join("model.json");
+    let out = aloe()
+        .args(["model", "mlp", "train", "--epochs", "2", "--members", "2", "--out"])
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let row = "A11 6 A34 A43 1169 A65 A75 4 A93 A101 4 A121 67 A143 A152 2 A173 1 A192 A201";
+    let good = dir.join("good.csv");
+    std::fs::write(&good, format!("{row}\n\n{row}\n")).unwrap();
+    let scores = dir.join("scores.csv");
+    let score = |input: &std::path::Path, model: &std::path::Path| {
+        aloe()
+            .args(["model", "mlp", "score", "--model"])
+            .arg(model)
+            .arg("--input")
+            .arg(input)
+            .arg("--out")
+            .arg(&scores)
+            .output()
+            .unwrap()
+    };
+    let out = score(&good, &model);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let csv = std::fs::read_to_string(&scores).unwrap();
+    assert_eq!(csv.lines().count(), 3, "{csv}");
+    std::fs::remove_file(&scores).unwrap();
+
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, format!("{row}\n{}\n", row.replace("1169", "lots"))).unwrap();
+    let out = score(&bad, &model);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("line 2, column 5 (credit_amount)"), "{stderr}");
+    assert!(!scores.exists(), "a failed scoring wrote scores");
+
+    let tampered = dir.join("tampered.json");
+    let text = std::fs::read_to_string(&model).unwrap();
+    std::fs::write(&tampered, text.replacen("\"rows\": 1000", "\"rows\": 999", 1)).unwrap();
+    let out = score(&good, &tampered);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("content hash mismatch"));
+    std::fs::remove_dir_all(&dir).unwrap();
 }
