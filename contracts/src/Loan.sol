@@ -18,7 +18,8 @@ import {ScheduleMath} from "./libraries/ScheduleMath.sol";
 /// @notice One pooled ALOE loan, deployed by the CreditBureau as a clone whose immutable arguments
 ///         carry the creator and the terms (so creating a loan writes no storage of its own).
 /// @dev Accounting, all in the loan's asset:
-///      - lenders' pool = repaid - fee, where fee = repaid * interestShare * creatorFeePerMil / 1000 and
+///      - lenders' pool = repaid - fee, where fee = (repaid - reclaimed principal) * interestShare *
+///        creatorFeePerMil / 1000 and
 ///        interestShare = (scheduledTotal - totalAmount) / scheduledTotal, i.e. every payment is split
 ///        between principal and interest in the loan-wide proportion; the fee rounds down;
 ///      - a lender is entitled to floor(pool * invested / totalAmount), so lenders never take more than
@@ -50,6 +51,8 @@ contract Loan is ILoan, ReentrancyGuardTransient {
     /// The lenders' pool when dust was first swept (0 before): shares split at this point (see `sweepDust`).
     uint128 private _poolAtSweep;
     uint128 private _dustSwept;
+    /// Principal reclaimed at defaults: part of `_totalRepaid`, but no interest on it, so no fee.
+    uint128 private _reclaimed;
     mapping(address => LenderPosition) private _lenders;
     mapping(address => BorrowerPosition) private _borrowers;
 
@@ -250,6 +253,7 @@ contract Loan is ILoan, ReentrancyGuardTransient {
             position.paid = uint120(reclaimed);
             position.reclaimed = true;
             _totalRepaid += uint128(reclaimed);
+            _reclaimed += uint128(reclaimed);
             uint256 installment = _installment(t, position);
             settled = installment * t.numPayments == reclaimed;
             dailyRate = _dailyRate(t, installment);
@@ -394,6 +398,11 @@ contract Loan is ILoan, ReentrancyGuardTransient {
         return _dustSwept;
     }
 
+    /// @inheritdoc ILoan
+    function reclaimedTotal() external view returns (uint256) {
+        return _reclaimed;
+    }
+
     // =========================================================================================
     //                                        INTERNALS
     // =========================================================================================
@@ -483,7 +492,8 @@ contract Loan is ILoan, ReentrancyGuardTransient {
     }
 
     function _feesAccrued(LoanTerms memory t) private view returns (uint256) {
-        uint256 repaid = _totalRepaid;
+        // Principal reclaimed at a default was never lent: the creator takes no fee on it.
+        uint256 repaid = _totalRepaid - _reclaimed;
         // Nothing is repaid before funding, when requests may still sum to less than totalAmount;
         // from funding on scheduled >= totalAmount (installments round up), so the interest cannot underflow.
         if (repaid == 0) return 0;

@@ -136,4 +136,7 @@ interface ILoan {
 
     /// @notice Rounding dust swept to the creator so far.
     function dustSwept() external view returns (uint256);
+
+    /// @notice Principal reclaimed at defaults (never lent, so the creator's fee leaves it out).
+    function reclaimedTotal() external view returns (uint256);
 }

@@ -79,7 +79,7 @@ abstract contract LoanInvariantBase is BaseTest {
     /// The lenders' pool: repaid less the creator's fee, by the reference formula.
     function _pool() internal view returns (uint256) {
         (,, uint256 repaid, uint256 scheduled) = loan.totals();
-        return repaid - Reference.fees(repaid, scheduled, _totalAmount(), I_FEE);
+        return repaid - Reference.fees(repaid - loan.reclaimedTotal(), scheduled, _totalAmount(), I_FEE);
     }
 
     // =========================================================================================
@@ -131,7 +131,7 @@ abstract contract LoanInvariantBase is BaseTest {
         (,, uint256 repaid, uint256 scheduled) = loan.totals();
         assertEq(
             loan.feesWithdrawable() + handler.ghostFeesTaken(),
-            Reference.fees(repaid, scheduled, _totalAmount(), I_FEE),
+            Reference.fees(repaid - loan.reclaimedTotal(), scheduled, _totalAmount(), I_FEE),
             "creator's fees"
         );
     }
