@@ -141,4 +141,17 @@ contract BorrowTest is BaseTest {
         vm.warp(block.timestamp + FUND_WINDOW + bound(late, 1, 3650 days));
         _expectBorrowReverts(loan, BORROWER_A, amount, abi.encodeWithSelector(Errors.FundingClosed.selector));
     }
+
+    function test_borrow_refusesASeventhActiveLoan() public {
+        for (uint256 i; i < 6; ++i) _borrow(_etherLoan(), BORROWER_A, 1 ether);
+        assertEq(bureau.ledgerOf(BORROWER_A).core.activeLoans, 6, "six at once");
+        Loan seventh = _etherLoan();
+        _expectBorrowReverts(seventh, BORROWER_A, 1 ether, abi.encodeWithSelector(Errors.TooManyActiveLoans.selector, 6));
+        // Withdrawing one request frees a place.
+        Loan first = loans[0];
+        vm.prank(BORROWER_A);
+        first.cancelBorrow();
+        _borrow(seventh, BORROWER_A, 1 ether);
+        assertEq(bureau.ledgerOf(BORROWER_A).core.activeLoans, 6, "six again");
+    }
 }

@@ -264,11 +264,22 @@ contract KnnModelTest is BaseTest {
     }
 
     function test_append_refusesPastTheNewSetCap() public {
-        // Filling the cap takes 16,384 appends; the check is on the count, so a cheaper path suffices:
-        // the cap equals the constant the documentation's gas bound uses.
-        assertEq(model.MAX_NEW_POINTS(), 16_384, "cap");
-        assertEq(model.MAX_PUBLISHED_POINTS(), 150_000, "published cap");
-        assertEq(model.MIN_SEAL(), 32, "smallest sealed chunk");
+        // An old set larger than the cap, so that only the cap can trigger the rotation below.
+        _upload(_points(1, 33 * 511, 16), 511, 3);
+        uint256 cap = model.MAX_NEW_POINTS();
+        vm.startPrank(OPERATOR);
+        for (uint256 i; i < cap; ++i) model.append(_point(i, 16));
+        assertEq(model.size(KnnModel.Set.New), cap, "full");
+        bytes memory err = abi.encodeWithSelector(Errors.NewSetFull.selector, cap);
+        vm.expectRevert(err);
+        model.append(_point(cap, 16));
+        assertEq(model.size(KnnModel.Set.New), cap, "nothing added");
+        // Smaller than the old set, the full new set still rotates at the next update.
+        assertLt(cap, model.size(KnnModel.Set.Old), "old is larger");
+        model.update(32);
+        vm.stopPrank();
+        assertEq(model.size(KnnModel.Set.Old), cap, "rotated");
+        assertEq(model.size(KnnModel.Set.New), 0, "room again");
     }
 
     function test_defaultK_scoresAppendedPointsBeforeAnyPublish() public {

@@ -267,18 +267,14 @@ contract KnnModel is Ownable2Step {
 
     function _seal() private {
         uint256[] memory points = _buffer;
-        address chunk = _writeChunkFromMemory(points);
+        address chunk = _writeChunk(points);
         _addChunk(_set(Set.New), chunk, 0);
         delete _buffer;
         emit Events.BufferSealed(chunk, points.length);
     }
 
-    function _writeChunk(uint256[] calldata points) private returns (address) {
-        return _writeChunkFromMemory(points);
-    }
-
     /// Builds `0x00 || scan words || labels` and deploys it.
-    function _writeChunkFromMemory(uint256[] memory points) private returns (address) {
+    function _writeChunk(uint256[] memory points) private returns (address) {
         uint256 n = points.length;
         if (n == 0 || n > MAX_CHUNK_POINTS) revert Errors.InvalidChunkSize(n);
         bytes memory data = new bytes(1 + n * POINT_BYTES);

@@ -163,13 +163,7 @@ impl CreditBureau {
         num_payments: u64,
         seconds_between_payments: u64,
     ) -> Result<u64> {
-        let call = abi::getScoreCall {
-            client,
-            amtRequested: amount,
-            intRatePerMil: U256::from(int_rate_per_mil),
-            numPayments: U256::from(num_payments),
-            secondsBetweenPayments: U256::from(seconds_between_payments),
-        };
+        let call = score_call(client, amount, int_rate_per_mil, num_payments, seconds_between_payments);
         Ok(self.view(chain, call)?.saturating_to())
     }
 
@@ -183,13 +177,7 @@ impl CreditBureau {
         num_payments: u64,
         seconds_between_payments: u64,
     ) -> Result<u64> {
-        let call = abi::getScoreCall {
-            client,
-            amtRequested: amount,
-            intRatePerMil: U256::from(int_rate_per_mil),
-            numPayments: U256::from(num_payments),
-            secondsBetweenPayments: U256::from(seconds_between_payments),
-        };
+        let call = score_call(client, amount, int_rate_per_mil, num_payments, seconds_between_payments);
         crate::tx::view_gas(chain, NAME, self.address, call)
     }
 
@@ -278,5 +266,16 @@ impl CreditBureau {
         let confirmed =
             expect_event::<abi::reportDefaultCall, abi::DefaultConfirmed>(&sent.receipt, NAME, self.address)?;
         Ok(Sent { value: confirmed.arrears, receipt: sent.receipt })
+    }
+}
+
+/// The getScore call for a request with these terms.
+fn score_call(client: Address, amount: U256, rate_per_mil: u64, num_payments: u64, period: u64) -> abi::getScoreCall {
+    abi::getScoreCall {
+        client,
+        amtRequested: amount,
+        intRatePerMil: U256::from(rate_per_mil),
+        numPayments: U256::from(num_payments),
+        secondsBetweenPayments: U256::from(period),
     }
 }

@@ -74,4 +74,13 @@ fn scan_gas_stays_under_its_ceilings() {
     assert!(at_10k <= 100 * 10_000, "{at_10k} gas at 10,000 points");
     let at_150k = rows[1].model_gas.expect("150,000 points fit a transaction");
     assert!(at_150k <= aloe_chain::TX_GAS_LIMIT_CAP, "{at_150k} gas at 150,000 points");
+    // 150,000 points are the most a published model may hold: one more is refused.
+    let model = f.protocol.score_model;
+    for chunk in aloe_score::synthetic::points(3, 150_000).chunks(MAX_CHUNK_POINTS) {
+        model.stage_chunk(&mut f.chain, f.owner, chunk).unwrap();
+    }
+    let one = aloe_score::synthetic::points(2, 1);
+    let error = model.stage_chunk(&mut f.chain, f.owner, &one).unwrap_err();
+    assert_eq!(error.revert_name().as_deref(), Some("ModelTooLarge"));
+    assert_eq!(model.size(&mut f.chain, PointSet::Staging).unwrap(), 150_000, "nothing staged");
 }
