@@ -5,6 +5,7 @@ import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 
 import {ICreditBureau, ScoreLedger} from "./interfaces/ICreditBureau.sol";
+import {IIdentityEscrow, IdentityRecord} from "./interfaces/IIdentityEscrow.sol";
 import {ILoan} from "./interfaces/ILoan.sol";
 import {Errors} from "./libraries/Errors.sol";
 import {Events} from "./libraries/Events.sol";
@@ -35,7 +36,12 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
     /// @notice The k-NN model getScore consults (governed by this bureau's owner, fed by this bureau).
     KnnModel public immutable scoreModel;
 
+    /// @notice Where registrations escrow the borrower's identity (set once, after deployment: the escrow
+    ///         is its own contract, deployed with this bureau's address).
+    IIdentityEscrow public identityEscrow;
+
     mapping(address => bool) private _notaries;
+
     /// A loan this bureau created, and its asset (what getScore's cold-start limits are kept in).
     struct LoanRecord {
         bool exists;
@@ -95,6 +101,14 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
         return _notaries[account];
     }
 
+    /// @inheritdoc ICreditBureau
+    function setIdentityEscrow(address escrow) external onlyOwner {
+        if (escrow == address(0)) revert Errors.ZeroAddress();
+        if (address(identityEscrow) != address(0)) revert Errors.IdentityEscrowAlreadySet(address(identityEscrow));
+        identityEscrow = IIdentityEscrow(escrow);
+        emit Events.IdentityEscrowSet(escrow);
+    }
+
     // =========================================================================================
     //                                       REGISTRATION
     // =========================================================================================
@@ -105,15 +119,21 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
     }
 
     /// @inheritdoc ICreditBureau
-    function initScoreLedger(address borrower, uint256 ficoScore, uint256 timestamp) external {
+    function initScoreLedger(address borrower, uint256 ficoScore, uint256 timestamp, IdentityRecord calldata identity)
+        external
+    {
         if (!_notaries[msg.sender]) revert Errors.NotNotary(msg.sender);
         if (borrower == address(0)) revert Errors.ZeroAddress();
         verifyUnusedAddress(borrower);
         if (ficoScore < MIN_FICO || ficoScore > MAX_FICO) revert Errors.InvalidFicoScore(ficoScore);
         if (timestamp == 0 || timestamp > block.timestamp) revert Errors.TimestampInFuture(timestamp);
+        IIdentityEscrow escrow = identityEscrow;
+        if (address(escrow) == address(0)) revert Errors.IdentityEscrowNotSet();
 
         BorrowerLedger.register(_ledgers[borrower], ficoScore);
         emit Events.ScoreLedgerInitialized(borrower, msg.sender, uint16(ficoScore), uint40(timestamp));
+        // The escrow is this bureau's own contract; it reverts the whole registration on a reused identity.
+        escrow.record(borrower, msg.sender, identity);
     }
 
     /// @inheritdoc ICreditBureau
@@ -214,12 +234,9 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
     }
 
     /// @inheritdoc ICreditBureau
-    function updateScoreBorrowCancelled(
-        address borrower,
-        uint256 amount,
-        uint256 scheduledTotal,
-        uint256 dailyRate
-    ) external {
+    function updateScoreBorrowCancelled(address borrower, uint256 amount, uint256 scheduledTotal, uint256 dailyRate)
+        external
+    {
         ScoreLedger storage stored = _ledgerForLoanUpdate(borrower);
         ScoreLedger memory ledger;
         _loadIntegrals(stored, ledger);
@@ -321,9 +338,8 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
         ledger.due = stored.due;
         ledger.lent = stored.lent;
         BorrowerLedger.advanceIntegrals(ledger, block.timestamp);
-        uint256[5] memory vector = BorrowerLedger.ratios(
-            ledger, block.timestamp, request.scheduledTotal, request.dailyRate, request.amount
-        );
+        uint256[5] memory vector =
+            BorrowerLedger.ratios(ledger, block.timestamp, request.scheduledTotal, request.dailyRate, request.amount);
         (uint256 score, bool found) = scoreModel.score(vector, request.duration);
         return found ? score : fico;
     }
@@ -354,8 +370,12 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
         (uint256[15] memory osc, uint256 observed) = BorrowerLedger.labels(ledger, block.timestamp);
         if (observed == 0) revert Errors.HistoryTooShort(borrower);
         uint256[5] memory vector = BorrowerLedger.ratios(ledger, block.timestamp, 0, 0, 0);
-        for (uint256 i; i < KnnPoint.DIMENSIONS; ++i) point |= vector[i] << (16 * i);
-        for (uint256 j; j < KnnPoint.WINDOWS; ++j) point |= osc[j] << (KnnPoint.LABEL_SHIFT + 8 * j);
+        for (uint256 i; i < KnnPoint.DIMENSIONS; ++i) {
+            point |= vector[i] << (16 * i);
+        }
+        for (uint256 j; j < KnnPoint.WINDOWS; ++j) {
+            point |= osc[j] << (KnnPoint.LABEL_SHIFT + 8 * j);
+        }
         _ledgers[borrower].totals.pendingPoints = ledger.totals.pendingPoints - 1;
         emit Events.PointRecorded(borrower, point);
 

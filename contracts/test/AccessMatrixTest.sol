@@ -13,7 +13,7 @@ import {BaseTest} from "./utils/BaseTest.sol";
 ///         error and changes nothing. The setup makes each call succeed for its rightful caller (checked
 ///         in test_privilegedCallersSucceed), so the access check alone stops the others.
 contract AccessMatrixTest is BaseTest {
-    uint256 internal constant FUNCTIONS = 14;
+    uint256 internal constant FUNCTIONS = 16;
 
     Loan internal loan;
     Loan internal otherLoan;
@@ -53,7 +53,9 @@ contract AccessMatrixTest is BaseTest {
             address(bureau),
             PENDING_OWNER
         ];
-        for (uint256 i; i < all.length; ++i) roles.push(all[i]);
+        for (uint256 i; i < all.length; ++i) {
+            roles.push(all[i]);
+        }
         tracked.push(address(fake));
         tracked.push(PENDING_OWNER);
         tracked.push(NEWCOMER);
@@ -62,20 +64,39 @@ contract AccessMatrixTest is BaseTest {
     /// The `fn`-th privileged call: where it goes and its calldata.
     function _call(uint256 fn) internal view returns (address target, bytes memory data) {
         target = address(bureau);
-        if (fn == 0) data = abi.encodeCall(bureau.addNotary, (NEWCOMER));
-        else if (fn == 1) data = abi.encodeCall(bureau.removeNotary, (NOTARY));
-        else if (fn == 2) data = abi.encodeCall(bureau.transferOwnership, (NEWCOMER));
-        else if (fn == 3) data = abi.encodeCall(bureau.renounceOwnership, ());
-        else if (fn == 4) data = abi.encodeCall(bureau.acceptOwnership, ());
-        else if (fn == 5) data = abi.encodeCall(bureau.initScoreLedger, (NEWCOMER, 700, block.timestamp));
-        else if (fn == 6) data = abi.encodeCall(bureau.updateScoreBorrow, (BORROWER_A, 1, 1, 1, 1 days));
-        else if (fn == 7) data = abi.encodeCall(bureau.updateScoreBorrowCancelled, (BORROWER_A, 1, 2, 1));
-        else if (fn == 8) data = abi.encodeCall(bureau.updateScoreRepayment, (BORROWER_A, 1, 0, 0, 1, true));
-        else if (fn == 9) data = abi.encodeCall(bureau.updateScoreDisbursed, (BORROWER_A, 1, 1));
-        else if (fn == 10) (target, data) = (address(loan), abi.encodeCall(loan.confirmDefault, (BORROWER_A)));
-        else if (fn == 11) data = abi.encodeCall(bureau.setColdStartLimits, (address(0), 1 ether, 0.1 ether));
-        else if (fn == 12) data = abi.encodeCall(bureau.setModelUpdate, (8, 32));
-        else (target, data) = (address(loan), abi.encodeCall(loan.withdrawFees, ()));
+        if (fn == 0) {
+            data = abi.encodeCall(bureau.addNotary, (NEWCOMER));
+        } else if (fn == 1) {
+            data = abi.encodeCall(bureau.removeNotary, (NOTARY));
+        } else if (fn == 2) {
+            data = abi.encodeCall(bureau.transferOwnership, (NEWCOMER));
+        } else if (fn == 3) {
+            data = abi.encodeCall(bureau.renounceOwnership, ());
+        } else if (fn == 4) {
+            data = abi.encodeCall(bureau.acceptOwnership, ());
+        } else if (fn == 5) {
+            data = abi.encodeCall(bureau.initScoreLedger, (NEWCOMER, 700, block.timestamp, _identity(NEWCOMER)));
+        } else if (fn == 6) {
+            data = abi.encodeCall(bureau.updateScoreBorrow, (BORROWER_A, 1, 1, 1, 1 days));
+        } else if (fn == 7) {
+            data = abi.encodeCall(bureau.updateScoreBorrowCancelled, (BORROWER_A, 1, 2, 1));
+        } else if (fn == 8) {
+            data = abi.encodeCall(bureau.updateScoreRepayment, (BORROWER_A, 1, 0, 0, 1, true));
+        } else if (fn == 9) {
+            data = abi.encodeCall(bureau.updateScoreDisbursed, (BORROWER_A, 1, 1));
+        } else if (fn == 10) {
+            (target, data) = (address(loan), abi.encodeCall(loan.confirmDefault, (BORROWER_A)));
+        } else if (fn == 11) {
+            data = abi.encodeCall(bureau.setColdStartLimits, (address(0), 1 ether, 0.1 ether));
+        } else if (fn == 12) {
+            data = abi.encodeCall(bureau.setModelUpdate, (8, 32));
+        } else if (fn == 13) {
+            (target, data) = (address(loan), abi.encodeCall(loan.withdrawFees, ()));
+        } else if (fn == 14) {
+            (target, data) = (address(escrow), abi.encodeCall(escrow.setAuditors, (_auditors(), 2)));
+        } else {
+            (target, data) = (address(escrow), abi.encodeCall(escrow.record, (NEWCOMER, NOTARY, _identity(NEWCOMER))));
+        }
     }
 
     /// Whether `caller` holds `fn`'s privilege.
@@ -86,7 +107,9 @@ contract AccessMatrixTest is BaseTest {
         if (fn <= 9) return bureau.isLoan(caller);
         if (fn == 10) return caller == loan.bureau();
         if (fn <= 12) return caller == bureau.owner();
-        return caller == CREATOR;
+        if (fn == 13) return caller == CREATOR;
+        if (fn == 14) return caller == escrow.owner();
+        return caller == address(bureau);
     }
 
     /// The error `caller` gets from `fn` without the privilege.
@@ -96,7 +119,9 @@ contract AccessMatrixTest is BaseTest {
         if (fn <= 9) return abi.encodeWithSelector(Errors.NotLoan.selector, caller);
         if (fn == 10) return abi.encodeWithSelector(Errors.NotBureau.selector, caller);
         if (fn <= 12) return abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, caller);
-        return abi.encodeWithSelector(Errors.NotCreator.selector, caller);
+        if (fn == 13) return abi.encodeWithSelector(Errors.NotCreator.selector, caller);
+        if (fn == 14) return abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, caller);
+        return abi.encodeWithSelector(Errors.NotBureau.selector, caller);
     }
 
     function _expectDenied(uint256 fn, address caller) internal {
@@ -144,7 +169,9 @@ contract AccessMatrixTest is BaseTest {
             address(bureau),
             address(this),
             address(this),
-            CREATOR
+            CREATOR,
+            address(this),
+            address(bureau)
         ];
         for (uint256 fn; fn < FUNCTIONS; ++fn) {
             uint256 snapshot = vm.snapshotState();

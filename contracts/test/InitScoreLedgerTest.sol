@@ -21,14 +21,22 @@ contract InitScoreLedgerTest is BaseTest {
         vm.expectEmit(address(bureau));
         emit Events.ScoreLedgerInitialized(borrower, NOTARY, uint16(fico), uint40(timestamp));
         vm.prank(NOTARY);
-        bureau.initScoreLedger(borrower, fico, timestamp);
+        bureau.initScoreLedger(borrower, fico, timestamp, _identity(borrower));
 
         ScoreLedger memory ledger = bureau.ledgerOf(borrower);
         assertEq(ledger.core.ficoScore, fico, "fico");
 
         assertEq(ledger.core.activeLoans + ledger.core.defaults + ledger.core.lastUpdate, 0, "counters start at zero");
-        assertEq(ledger.amounts.debt + ledger.totals.repaid + ledger.lent.total + ledger.core.firstLoanAt, 0, "sums start at zero");
-        assertEq(ledger.due.mark + ledger.lent.mark + ledger.oscHigh.mark, 3, "every slot marked, so no update pays a fresh one");
+        assertEq(
+            ledger.amounts.debt + ledger.totals.repaid + ledger.lent.total + ledger.core.firstLoanAt,
+            0,
+            "sums start at zero"
+        );
+        assertEq(
+            ledger.due.mark + ledger.lent.mark + ledger.oscHigh.mark,
+            3,
+            "every slot marked, so no update pays a fresh one"
+        );
         // Cold start: FICO / 1000, in thousandths, whatever the request.
         assertEq(bureau.getScore(borrower, 1 ether, 10, 12, 30 days), fico, "cold-start score");
     }
@@ -46,7 +54,7 @@ contract InitScoreLedgerTest is BaseTest {
         bytes32 before = _stateHash();
         vm.expectRevert(abi.encodeWithSelector(Errors.AddressAlreadyUsed.selector, BORROWER_A));
         vm.prank(second);
-        bureau.initScoreLedger(BORROWER_A, fico, block.timestamp);
+        bureau.initScoreLedger(BORROWER_A, fico, block.timestamp, _identity(BORROWER_A));
         assertEq(_stateHash(), before, "state changed");
         assertEq(bureau.ledgerOf(BORROWER_A).core.ficoScore, FICO_A, "first score kept");
     }
@@ -56,7 +64,7 @@ contract InitScoreLedgerTest is BaseTest {
         fico = fico % 2 == 0 ? bound(fico, 0, 299) : bound(fico, 851, type(uint256).max);
         vm.expectRevert(abi.encodeWithSelector(Errors.InvalidFicoScore.selector, fico));
         vm.prank(NOTARY);
-        bureau.initScoreLedger(borrower, fico, block.timestamp);
+        bureau.initScoreLedger(borrower, fico, block.timestamp, _identity(borrower));
         bureau.verifyUnusedAddress(borrower);
     }
 
@@ -65,20 +73,20 @@ contract InitScoreLedgerTest is BaseTest {
         timestamp = bound(timestamp, block.timestamp + 1, type(uint256).max);
         vm.expectRevert(abi.encodeWithSelector(Errors.TimestampInFuture.selector, timestamp));
         vm.prank(NOTARY);
-        bureau.initScoreLedger(borrower, 700, timestamp);
+        bureau.initScoreLedger(borrower, 700, timestamp, _identity(borrower));
         bureau.verifyUnusedAddress(borrower);
     }
 
     function test_initScoreLedger_revertsOnZeroTimestamp() public {
         vm.expectRevert(abi.encodeWithSelector(Errors.TimestampInFuture.selector, 0));
         vm.prank(NOTARY);
-        bureau.initScoreLedger(STRANGER, 700, 0);
+        bureau.initScoreLedger(STRANGER, 700, 0, _identity(STRANGER));
     }
 
     function test_initScoreLedger_revertsOnZeroAddress() public {
         vm.expectRevert(Errors.ZeroAddress.selector);
         vm.prank(NOTARY);
-        bureau.initScoreLedger(address(0), 700, block.timestamp);
+        bureau.initScoreLedger(address(0), 700, block.timestamp, _identity(address(0)));
     }
 
     function testFuzz_verifyUnusedAddress_revertsForRegistered(uint256 which) public {

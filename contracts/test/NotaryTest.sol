@@ -20,7 +20,7 @@ contract NotaryTest is BaseTest {
 
         // The new notary can register a borrower at once.
         vm.prank(notary);
-        bureau.initScoreLedger(STRANGER, 700, block.timestamp);
+        bureau.initScoreLedger(STRANGER, 700, block.timestamp, _identity(STRANGER));
         assertEq(bureau.ledgerOf(STRANGER).core.ficoScore, 700, "registered by new notary");
     }
 
@@ -47,7 +47,7 @@ contract NotaryTest is BaseTest {
         // A removed notary registers no one.
         vm.expectRevert(abi.encodeWithSelector(Errors.NotNotary.selector, NOTARY));
         vm.prank(NOTARY);
-        bureau.initScoreLedger(STRANGER, 700, block.timestamp);
+        bureau.initScoreLedger(STRANGER, 700, block.timestamp, _identity(STRANGER));
     }
 
     function testFuzz_removeNotary_revertsForNonNotary(address account) public {

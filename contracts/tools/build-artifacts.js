@@ -20,6 +20,7 @@ const SETTINGS = {
 };
 const ENTRY_POINTS = {
   'CreditBureau.sol': ['CreditBureau', 'Loan', 'KnnModel'],
+  'IdentityEscrow.sol': ['IdentityEscrow'],
   'mocks/TestToken.sol': ['TestToken'],
   'mocks/NaiveKnn.sol': ['NaiveKnn'],
 };

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.37;
 
+import {IdentityRecord} from "./IIdentityEscrow.sol";
+
 import {LoanTerms} from "../libraries/LoanTerms.sol";
 
 /// @notice A borrower's ledger, slot 0: registration, the clock of the integrals, the counters.
@@ -109,9 +111,15 @@ interface ICreditBureau {
     /// @notice Reverts with `AddressAlreadyUsed` unless `borrower` has never been registered.
     function verifyUnusedAddress(address borrower) external view;
 
-    /// @notice Registers `borrower` with its verified FICO score; once per address, ever. Notary only.
+    /// @notice Sets the identity escrow registrations record into; once. Owner only.
+    function setIdentityEscrow(address escrow) external;
+
+    /// @notice Registers `borrower` with its verified FICO score and escrows its identity (`identity`: the
+    ///         commitments the notary made after handing the shares to the auditors); once per address and
+    ///         once per identity, ever. Notary only.
     /// @param timestamp When the notary verified the borrower; not in the future.
-    function initScoreLedger(address borrower, uint256 ficoScore, uint256 timestamp) external;
+    function initScoreLedger(address borrower, uint256 ficoScore, uint256 timestamp, IdentityRecord calldata identity)
+        external;
 
     /// @notice `borrower`'s ledger (all zero when unregistered).
     function ledgerOf(address borrower) external view returns (ScoreLedger memory);

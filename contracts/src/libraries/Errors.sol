@@ -138,4 +138,30 @@ library Errors {
     error ChunkIndexOutOfRange(uint256 index, uint256 count);
     /// @notice A borrower in default may not take the principal (it goes back to the lenders at the report).
     error InDefault(address borrower);
+
+    // ---- identity escrow ----
+    /// @notice The caller is not an auditor of the borrower's auditor set.
+    error NotAuditor(address caller);
+    /// @notice The bureau's identity escrow is set once; registrations need it.
+    error IdentityEscrowAlreadySet(address escrow);
+    /// @notice No identity escrow is set yet.
+    error IdentityEscrowNotSet();
+    /// @notice An auditor set has 2 to 16 distinct auditors with keys and a threshold in [2, size].
+    error InvalidAuditorSet();
+    /// @notice The registration was prepared for another auditor set than the current one.
+    error StaleAuditorSet(uint256 epoch, uint256 currentEpoch);
+    /// @notice The identity tag, hash and escrow digest must all be set.
+    error InvalidIdentityRecord();
+    /// @notice The identity behind this tag already registered an address.
+    error IdentityAlreadyRegistered(bytes32 identityTag, address borrower);
+    /// @notice The borrower has no identity escrow.
+    error NoIdentity(address borrower);
+    /// @notice The account is not a lender of the loan.
+    error NotLender(address loan, address account);
+    /// @notice The lender has no encryption key to release a share to.
+    error NoEncryptionKey(address lender);
+    /// @notice An encryption key cannot be zero.
+    error InvalidEncryptionKey();
+    /// @notice Lenders and ciphertexts pair one to one, at least one, each ciphertext 1 to 1024 bytes.
+    error InvalidRelease();
 }

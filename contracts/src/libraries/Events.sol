@@ -83,4 +83,32 @@ library Events {
     event BufferSealed(address chunk, uint256 points);
     /// @notice The new set became the old one (`size` points) and a new set started.
     event ModelRotated(uint256 size);
+
+    // ---- IdentityEscrow ----
+    /// @notice The bureau's identity escrow was set.
+    event IdentityEscrowSet(address escrow);
+    /// @notice A new auditor set, `epoch`, of which any `threshold` reconstruct an identity.
+    event AuditorSetChanged(uint32 indexed epoch, uint8 threshold, address[] accounts, bytes32[] encryptionKeys);
+    /// @notice `notary` escrowed `borrower`'s identity with the auditors of `epoch`.
+    event IdentityEscrowed(
+        address indexed borrower,
+        bytes32 indexed identityTag,
+        address indexed notary,
+        uint32 epoch,
+        bytes32 identityHash,
+        bytes32 escrowDigest,
+        bytes32 attributesCommitment
+    );
+    /// @notice `account` set the X25519 key shares are released to.
+    event EncryptionKeySet(address indexed account, bytes32 encryptionKey);
+    /// @notice Auditor number `auditorIndex` released its share of `borrower`'s identity to `lender`, a lender
+    ///         of `loan` where the borrower defaulted, encrypted to the lender's key.
+    event ShareReleased(
+        address indexed loan,
+        address indexed borrower,
+        address indexed lender,
+        address auditor,
+        uint8 auditorIndex,
+        bytes sealedShare
+    );
 }

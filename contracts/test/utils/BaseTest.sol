@@ -4,6 +4,8 @@ pragma solidity 0.8.37;
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 import {CreditBureau} from "../../src/CreditBureau.sol";
+import {IdentityEscrow} from "../../src/IdentityEscrow.sol";
+import {IdentityRecord, Auditor} from "../../src/interfaces/IIdentityEscrow.sol";
 import {Loan} from "../../src/Loan.sol";
 import {LoanTerms} from "../../src/libraries/LoanTerms.sol";
 import {TestToken} from "../../src/mocks/TestToken.sol";
@@ -38,8 +40,15 @@ abstract contract BaseTest {
     address internal immutable BORROWER_B = _actor("borrowerB");
     address internal immutable BORROWER_C = _actor("borrowerC");
     address internal immutable STRANGER = _actor("stranger");
+    address internal immutable AUDITOR_1 = _actor("auditor1");
+    address internal immutable AUDITOR_2 = _actor("auditor2");
+    address internal immutable AUDITOR_3 = _actor("auditor3");
 
     CreditBureau internal bureau;
+    IdentityEscrow internal escrow;
+    /// The escrow's current auditor set (kept here: `_identity` is evaluated inside prank / expectRevert
+    /// calls, where an external call would consume the cheat).
+    uint32 internal auditorEpoch;
     TestToken internal token;
     /// Accounts, loans and tokens whose state `_stateHash` covers.
     address[] internal tracked;
@@ -50,6 +59,9 @@ abstract contract BaseTest {
         vm.warp(START);
         bureau = new CreditBureau(address(this));
         bureau.addNotary(NOTARY);
+        escrow = new IdentityEscrow(address(this), address(bureau));
+        bureau.setIdentityEscrow(address(escrow));
+        auditorEpoch = escrow.setAuditors(_auditors(), 2);
         token = new TestToken("Test", "TST");
         tokens.push(token);
         _register(BORROWER_A, FICO_A);
@@ -57,7 +69,9 @@ abstract contract BaseTest {
         _register(BORROWER_C, FICO_C);
         address[9] memory all =
             [NOTARY, CREATOR, LENDER_A, LENDER_B, LENDER_C, BORROWER_A, BORROWER_B, BORROWER_C, STRANGER];
-        for (uint256 i; i < all.length; ++i) tracked.push(all[i]);
+        for (uint256 i; i < all.length; ++i) {
+            tracked.push(all[i]);
+        }
         tracked.push(address(this));
         vm.label(address(bureau), "bureau");
         vm.label(address(token), "token");
@@ -78,9 +92,29 @@ abstract contract BaseTest {
         vm.assume(a != address(bureau) && a != address(token) && a != bureau.loanImplementation());
     }
 
+    /// Three auditors (any two reconstruct), with stand-in X25519 keys.
+    function _auditors() internal view returns (Auditor[] memory auditors) {
+        auditors = new Auditor[](3);
+        auditors[0] = Auditor(AUDITOR_1, keccak256("key1"));
+        auditors[1] = Auditor(AUDITOR_2, keccak256("key2"));
+        auditors[2] = Auditor(AUDITOR_3, keccak256("key3"));
+    }
+
+    /// A stand-in identity record for `borrower` (the cryptography is off-chain; the contract checks shape,
+    /// uniqueness and epoch): a distinct tag per address.
+    function _identity(address borrower) internal view returns (IdentityRecord memory) {
+        return IdentityRecord({
+            identityTag: keccak256(abi.encode("tag", borrower)),
+            identityHash: keccak256(abi.encode("hash", borrower)),
+            escrowDigest: keccak256(abi.encode("digest", borrower)),
+            attributesCommitment: bytes32(0),
+            epoch: auditorEpoch
+        });
+    }
+
     function _register(address borrower, uint256 fico) internal {
         vm.prank(NOTARY);
-        bureau.initScoreLedger(borrower, fico, block.timestamp);
+        bureau.initScoreLedger(borrower, fico, block.timestamp, _identity(borrower));
     }
 
     function _defaultTerms(address asset) internal view returns (LoanTerms memory) {
@@ -212,10 +246,13 @@ abstract contract BaseTest {
     /// every tracked account in every tracked loan. Equal before and after means the call changed nothing.
     function _stateHash() internal view returns (bytes32 h) {
         h = keccak256(abi.encode(bureau.owner(), bureau.pendingOwner(), bureau.loanCount()));
+        h = keccak256(abi.encode(h, escrow.owner(), escrow.pendingOwner(), escrow.currentEpoch()));
         for (uint256 i; i < tracked.length; ++i) {
             address a = tracked[i];
             bytes32 ledger = _viewHash(address(bureau), abi.encodeCall(bureau.ledgerOf, (a)));
-            h = keccak256(abi.encode(h, a.balance, _tokenBalances(a), bureau.isNotary(a), ledger));
+            bytes32 identity = _viewHash(address(escrow), abi.encodeCall(escrow.identityOf, (a)));
+            h = keccak256(abi.encode(h, a.balance, _tokenBalances(a), bureau.isNotary(a), ledger, identity));
+            h = keccak256(abi.encode(h, escrow.encryptionKeyOf(a)));
         }
         for (uint256 j; j < loans.length; ++j) {
             Loan loan = loans[j];

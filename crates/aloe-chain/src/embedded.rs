@@ -14,7 +14,7 @@ use revm::{
     state::AccountInfo,
 };
 
-use crate::{Chain, DEV_CHAIN_ID, Error, Receipt, Result, Snapshot, TX_GAS_LIMIT_CAP, TxRequest};
+use crate::{Chain, ChainLog, DEV_CHAIN_ID, Error, LogFilter, Receipt, Result, Snapshot, TX_GAS_LIMIT_CAP, TxRequest};
 
 /// Genesis time of a fresh embedded chain (2026-01-01T00:00:00Z), so schedules read like dates.
 pub const GENESIS_TIMESTAMP: u64 = 1_767_225_600;
@@ -30,7 +30,9 @@ type Db = CacheDB<EmptyDB>;
 pub struct EmbeddedChain {
     db: Db,
     block: BlockEnv,
-    snapshots: HashMap<U256, (Db, BlockEnv)>,
+    /// Every log of every committed transaction, for [`Chain::logs`].
+    logs: Vec<ChainLog>,
+    snapshots: HashMap<U256, (Db, BlockEnv, usize)>,
     next_snapshot: U256,
 }
 
@@ -50,7 +52,13 @@ impl EmbeddedChain {
             basefee: 0,
             ..BlockEnv::default()
         };
-        Self { db: CacheDB::new(EmptyDB::default()), block, snapshots: HashMap::new(), next_snapshot: U256::ZERO }
+        Self {
+            db: CacheDB::new(EmptyDB::default()),
+            block,
+            logs: Vec::new(),
+            snapshots: HashMap::new(),
+            next_snapshot: U256::ZERO,
+        }
     }
 
     fn cfg() -> CfgEnv {
@@ -118,8 +126,20 @@ impl Chain for EmbeddedChain {
 
     fn send(&mut self, tx: TxRequest) -> Result<Receipt> {
         let result = self.execute(&tx, true)?;
+        let block_number = self.block.number.saturating_to::<u64>();
         self.block.number += U256::from(1);
-        into_receipt(result)
+        let receipt = into_receipt(result)?;
+        self.logs.extend(receipt.logs.iter().map(|log| ChainLog { block_number, log: log.clone() }));
+        Ok(receipt)
+    }
+
+    fn block_number(&mut self) -> Result<u64> {
+        // The block of the last committed transaction (`block.number` is the next one's).
+        Ok(self.block.number.saturating_to::<u64>() - 1)
+    }
+
+    fn logs(&mut self, filter: &LogFilter) -> Result<Vec<ChainLog>> {
+        Ok(self.logs.iter().filter(|entry| filter.matches(entry.block_number, &entry.log)).cloned().collect())
     }
 
     fn call(&mut self, tx: TxRequest) -> Result<Bytes> {
@@ -167,18 +187,19 @@ impl Chain for EmbeddedChain {
     fn snapshot(&mut self) -> Result<Snapshot> {
         let id = self.next_snapshot;
         self.next_snapshot += U256::from(1);
-        self.snapshots.insert(id, (self.db.clone(), self.block.clone()));
+        self.snapshots.insert(id, (self.db.clone(), self.block.clone(), self.logs.len()));
         Ok(Snapshot(id))
     }
 
     fn revert_to(&mut self, snapshot: Snapshot) -> Result<()> {
-        let (db, block) = self
+        let (db, block, logs) = self
             .snapshots
             .get(&snapshot.0)
             .cloned()
             .ok_or(Error::Unsupported { operation: "revert_to", reason: format!("unknown snapshot {}", snapshot.0) })?;
         self.db = db;
         self.block = block;
+        self.logs.truncate(logs);
         Ok(())
     }
 }

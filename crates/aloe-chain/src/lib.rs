@@ -32,7 +32,7 @@ pub use dev::{dev_signer, dev_signers};
 pub use embedded::{EmbeddedChain, GENESIS_TIMESTAMP};
 pub use error::{Error, Result};
 pub use rpc::RpcChain;
-pub use types::{Receipt, Snapshot, TxRequest};
+pub use types::{ChainLog, LogFilter, Receipt, Snapshot, TxRequest};
 
 use alloy_primitives::{Address, Bytes, U256};
 
@@ -66,6 +66,12 @@ pub trait Chain {
 
     /// The code deployed at `account` (empty for an externally owned account).
     fn code(&mut self, account: Address) -> Result<Bytes>;
+
+    /// The number of the latest block.
+    fn block_number(&mut self) -> Result<u64>;
+
+    /// The logs matching `filter`, oldest first.
+    fn logs(&mut self, filter: &LogFilter) -> Result<Vec<ChainLog>>;
 
     /// The timestamp the next transaction will see (within a second on a live node).
     fn timestamp(&mut self) -> Result<u64>;

@@ -3,7 +3,7 @@
 use alloy::{
     network::{EthereumWallet, TransactionBuilder},
     providers::{DynProvider, Provider, ProviderBuilder},
-    rpc::types::TransactionRequest,
+    rpc::types::{Filter, TransactionRequest},
     signers::local::PrivateKeySigner,
     transports::{RpcError, TransportErrorKind},
 };
@@ -11,7 +11,7 @@ use alloy_primitives::{Address, Bytes, U256};
 use std::collections::HashSet;
 use tokio::runtime::Runtime;
 
-use crate::{Chain, Error, Receipt, Result, Snapshot, TxRequest};
+use crate::{Chain, ChainLog, Error, LogFilter, Receipt, Result, Snapshot, TxRequest};
 
 /// A chain reached over JSON-RPC: anvil locally, any Ethereum node in production.
 ///
@@ -149,6 +149,30 @@ impl Chain for RpcChain {
 
     fn code(&mut self, account: Address) -> Result<Bytes> {
         self.runtime.block_on(async { self.provider.get_code_at(account).await }).map_err(|e| self.rpc_error(e))
+    }
+
+    fn block_number(&mut self) -> Result<u64> {
+        self.runtime.block_on(self.provider.get_block_number()).map_err(|e| self.rpc_error(e))
+    }
+
+    fn logs(&mut self, filter: &LogFilter) -> Result<Vec<ChainLog>> {
+        let mut query = Filter::new().address(filter.address).from_block(filter.from_block);
+        query = match filter.to_block {
+            Some(to) => query.to_block(to),
+            None => query.to_block(alloy::eips::BlockNumberOrTag::Latest),
+        };
+        for (i, topic) in filter.topics.iter().enumerate() {
+            if let Some(topic) = topic {
+                query.topics[i] = (*topic).into();
+            }
+        }
+        let logs = self.runtime.block_on(self.provider.get_logs(&query)).map_err(|e| self.rpc_error(e))?;
+        logs.into_iter()
+            .map(|log| {
+                let block_number = log.block_number.ok_or_else(|| self.rpc_error("a mined log without a block"))?;
+                Ok(ChainLog { block_number, log: log.inner })
+            })
+            .collect()
     }
 
     fn timestamp(&mut self) -> Result<u64> {

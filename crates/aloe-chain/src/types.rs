@@ -1,6 +1,6 @@
 //! Transactions and receipts as the two backends share them.
 
-use alloy_primitives::{Address, Bytes, Log, U256};
+use alloy_primitives::{Address, B256, Bytes, Log, U256};
 
 /// A transaction (or read-only call) to execute.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -53,3 +53,60 @@ pub struct Receipt {
 /// A recorded chain state to return to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Snapshot(pub(crate) U256);
+
+/// Which logs [`crate::Chain::logs`] returns: one contract's, matching the given topics (`None` matches
+/// any), in a block range.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LogFilter {
+    /// The emitting contract.
+    pub address: Address,
+    /// Topic 0 (the event signature) and the indexed arguments; `None` matches anything.
+    pub topics: [Option<B256>; 4],
+    /// The first block searched.
+    pub from_block: u64,
+    /// The last block searched; `None` for the latest.
+    pub to_block: Option<u64>,
+}
+
+impl LogFilter {
+    /// Every log of `event` (its signature hash) emitted by `address`.
+    pub fn event(address: Address, event: B256) -> Self {
+        Self { address, topics: [Some(event), None, None, None], ..Self::default() }
+    }
+
+    /// Requires indexed argument `index` (1 to 3) to equal `value`.
+    pub fn with_topic(mut self, index: usize, value: B256) -> Self {
+        self.topics[index] = Some(value);
+        self
+    }
+
+    /// Searches from `block` on.
+    pub fn from_block(mut self, block: u64) -> Self {
+        self.from_block = block;
+        self
+    }
+
+    /// Searches up to `block` (inclusive).
+    pub fn to_block(mut self, block: u64) -> Self {
+        self.to_block = Some(block);
+        self
+    }
+
+    /// Whether `log`, emitted in `block`, matches.
+    pub fn matches(&self, block: u64, log: &Log) -> bool {
+        let topics = log.topics();
+        log.address == self.address
+            && block >= self.from_block
+            && self.to_block.is_none_or(|to| block <= to)
+            && self.topics.iter().enumerate().all(|(i, wanted)| wanted.is_none_or(|w| topics.get(i) == Some(&w)))
+    }
+}
+
+/// A log with the block it was emitted in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainLog {
+    /// The block number.
+    pub block_number: u64,
+    /// The log.
+    pub log: Log,
+}

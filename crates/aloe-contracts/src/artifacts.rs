@@ -23,6 +23,10 @@ fn load(name: &'static str, json: &str) -> Artifact {
 pub static CREDIT_BUREAU: LazyLock<Artifact> =
     LazyLock::new(|| load("CreditBureau", include_str!("../../../contracts/artifacts/CreditBureau.json")));
 
+/// The identity escrow (deployed beside the bureau, which records registrations into it).
+pub static IDENTITY_ESCROW: LazyLock<Artifact> =
+    LazyLock::new(|| load("IdentityEscrow", include_str!("../../../contracts/artifacts/IdentityEscrow.json")));
+
 /// A mintable ERC-20 for demos and tests.
 pub static TEST_TOKEN: LazyLock<Artifact> =
     LazyLock::new(|| load("TestToken", include_str!("../../../contracts/artifacts/TestToken.json")));

@@ -29,3 +29,8 @@ sol!(
     NaiveKnn,
     "../../contracts/artifacts/NaiveKnn.json"
 );
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    IdentityEscrow,
+    "../../contracts/artifacts/IdentityEscrow.json"
+);

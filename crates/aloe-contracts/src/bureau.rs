@@ -1,16 +1,16 @@
 //! The CreditBureau handle: registration, loan creation and discovery, scores, default reports.
 
 use alloy_primitives::{Address, U256};
-use alloy_sol_types::SolCall;
-use aloe_chain::Chain;
+use alloy_sol_types::{SolCall, SolEvent};
+use aloe_chain::{Chain, LogFilter};
 
 use crate::{
     Loan, Result, Sent,
     bindings::CreditBureau as abi,
-    tx::{expect_event, send, view},
+    tx::{events, expect_event, send, view},
 };
 
-pub use abi::{LoanTerms, ScoreLedger};
+pub use abi::{DefaultConfirmed, IdentityRecord, LoanTerms, ScoreLedger};
 
 const NAME: &str = "CreditBureau";
 
@@ -59,7 +59,7 @@ impl CreditBureau {
         self.view(chain, abi::verifyUnusedAddressCall { borrower }).map(|_| ())
     }
 
-    /// Registers `borrower` with `fico_score`, verified at `timestamp` (notary only).
+    /// Registers `borrower` with `fico_score`, verified at `timestamp`, escrowing `identity` (notary only).
     pub fn init_score_ledger(
         &self,
         chain: &mut dyn Chain,
@@ -67,10 +67,26 @@ impl CreditBureau {
         borrower: Address,
         fico_score: u64,
         timestamp: u64,
+        identity: IdentityRecord,
     ) -> Result<Sent> {
-        let call =
-            abi::initScoreLedgerCall { borrower, ficoScore: U256::from(fico_score), timestamp: U256::from(timestamp) };
+        let call = abi::initScoreLedgerCall {
+            borrower,
+            ficoScore: U256::from(fico_score),
+            timestamp: U256::from(timestamp),
+            identity,
+        };
         self.send(chain, notary, call)
+    }
+
+    /// Points the bureau at its identity escrow (owner only, once).
+    pub fn set_identity_escrow(&self, chain: &mut dyn Chain, owner: Address, escrow: Address) -> Result<Sent> {
+        self.send(chain, owner, abi::setIdentityEscrowCall { escrow })
+    }
+
+    /// The defaults the bureau confirmed from block `from_block` on: (block, event), oldest first.
+    pub fn defaults_since(&self, chain: &mut dyn Chain, from_block: u64) -> Result<Vec<(u64, DefaultConfirmed)>> {
+        let filter = LogFilter::event(self.address, DefaultConfirmed::SIGNATURE_HASH).from_block(from_block);
+        events::<DefaultConfirmed>(chain, NAME, &filter)
     }
 
     /// `borrower`'s ledger.

@@ -119,7 +119,8 @@ fn with_history(chain: &mut dyn Chain, owner: Address, protocol: &Protocol) -> R
     bureau.add_notary(chain, owner, owner)?;
     let now =
         chain.timestamp().map_err(|source| crate::Error::Chain { contract: "chain", function: "timestamp", source })?;
-    bureau.init_score_ledger(chain, owner, borrower, 700, now)?;
+    let epoch = protocol.identity_escrow.set_auditors(chain, owner, crate::stand_in_auditors(), 2)?.value;
+    bureau.init_score_ledger(chain, owner, borrower, 700, now, crate::stand_in_identity(borrower, epoch))?;
     let terms = LoanTerms {
         asset: Address::ZERO,
         totalAmount: whole(10).to(),

@@ -8,6 +8,7 @@
 //!   call, sends it through any [`aloe_chain::Chain`] and decodes the result.
 //! - [`Error::Reverted`] carries a [`Revert`]: the protocol's custom error, decoded.
 //! - [`schedule`]: the plain-Rust reference of the contracts' amortisation math.
+//! - [`IdentityEscrow`]: auditor sets, identity records, encryption keys, the share hand-over.
 //! - [`KnnModel`]: the bureau's k-NN model (upload, publish, score); [`NaiveKnn`] the benchmark baseline.
 //!
 //! ```
@@ -24,6 +25,7 @@ pub mod artifacts;
 pub mod bindings;
 mod bureau;
 mod error;
+mod escrow;
 pub mod knn;
 pub mod knn_bench;
 pub mod lifecycle;
@@ -34,8 +36,9 @@ pub mod schedule;
 mod token;
 mod tx;
 
-pub use bureau::{CreditBureau, LoanTerms, ScoreLedger};
+pub use bureau::{CreditBureau, DefaultConfirmed, IdentityRecord, LoanTerms, ScoreLedger};
 pub use error::{Error, Result};
+pub use escrow::{Auditor, IdentityEscrow, ShareReleased, stand_in_auditors, stand_in_identity};
 pub use knn::{KnnModel, NaiveKnn};
 pub use loan::{BorrowerPosition, LenderPosition, Loan, LoanTotals};
 pub use protocol::Protocol;

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use alloy_primitives::{Address, U256};
 use aloe_chain::{Chain, dev_signer};
 
-use crate::{Error, Loan, LoanTerms, Protocol, Result, Sent, Token};
+use crate::{Error, Loan, LoanTerms, Protocol, Result, Sent, Token, stand_in_auditors, stand_in_identity};
 
 const DAY: u64 = 86_400;
 const PERIOD: u64 = 30 * DAY;
@@ -151,13 +151,25 @@ pub fn run(chain: &mut dyn Chain, say: &mut dyn FnMut(String)) -> Result<Report>
         bureau.address, protocol.loan_implementation, protocol.deploy_gas
     ));
     bureau.add_notary(chain, cast.owner, cast.notary)?;
+    // The identity cryptography (notary, auditors, reveal) is aloe-identity's; here stand-in records.
+    let epoch = protocol.identity_escrow.set_auditors(chain, cast.owner, stand_in_auditors(), 2)?.value;
     let token = Token::deploy_test_token(chain, cast.owner, "Aloe Test Dollar", "aUSD")?.value;
     say(format!("deployed test token aUSD at {}", token.address));
     // Midnight of the current day: the same calldata on every chain that starts at the embedded
     // chain's genesis date (anvil --timestamp), so gas compares exactly across backends.
     let start = now(chain)? / DAY * DAY;
     for (borrower, fico) in cast.borrowers.iter().zip([720, 690, 610]) {
-        gas.record("initScoreLedger", &bureau.init_score_ledger(chain, cast.notary, *borrower, fico, start)?);
+        gas.record(
+            "initScoreLedger",
+            &bureau.init_score_ledger(
+                chain,
+                cast.notary,
+                *borrower,
+                fico,
+                start,
+                stand_in_identity(*borrower, epoch),
+            )?,
+        );
         say(format!("notary registered borrower {borrower} with FICO {fico}"));
     }
     for who in cast.borrowers.iter().chain(&cast.lenders) {

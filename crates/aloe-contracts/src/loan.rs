@@ -1,13 +1,13 @@
 //! The Loan handle: funding, disbursement, payments, withdrawals and the schedule views.
 
 use alloy_primitives::{Address, U256};
-use alloy_sol_types::SolCall;
-use aloe_chain::Chain;
+use alloy_sol_types::{SolCall, SolEvent};
+use aloe_chain::{Chain, LogFilter};
 
 use crate::{
     LoanTerms, Result, Sent,
     bindings::Loan as abi,
-    tx::{expect_event, send, view},
+    tx::{events, expect_event, send, view},
 };
 
 pub use abi::{BorrowerPosition, LenderPosition};
@@ -150,6 +150,18 @@ impl Loan {
     /// `borrower`'s position.
     pub fn borrower_position(&self, chain: &mut dyn Chain, borrower: Address) -> Result<BorrowerPosition> {
         self.view(chain, abi::borrowerPositionCall { borrower })
+    }
+
+    /// Every account that invested, in order of first investment (from the loan's `Invested` events).
+    pub fn lenders(&self, chain: &mut dyn Chain) -> Result<Vec<Address>> {
+        let filter = LogFilter::event(self.address, abi::Invested::SIGNATURE_HASH);
+        let mut lenders: Vec<Address> = Vec::new();
+        for (_, invested) in events::<abi::Invested>(chain, NAME, &filter)? {
+            if !lenders.contains(&invested.lender) {
+                lenders.push(invested.lender);
+            }
+        }
+        Ok(lenders)
     }
 
     /// `lender`'s position.

@@ -4,7 +4,7 @@ use alloy_primitives::Address;
 use alloy_sol_types::SolConstructor;
 use aloe_chain::Chain;
 
-use crate::{CreditBureau, KnnModel, Result, artifacts, bindings::CreditBureau as abi, tx::deploy};
+use crate::{CreditBureau, IdentityEscrow, KnnModel, Result, artifacts, bindings::CreditBureau as abi, tx::deploy};
 
 /// A deployed Aloe protocol: what a deployment file records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -17,14 +17,18 @@ pub struct Protocol {
     pub loan_implementation: Address,
     /// The k-NN model the bureau scores with.
     pub score_model: KnnModel,
+    /// The identity escrow registrations record into (auditor sets, shares' hand-over).
+    pub identity_escrow: IdentityEscrow,
     /// The bureau's owner (manages notaries).
     pub owner: Address,
-    /// Gas the deployment used.
+    /// Gas the deployment used (bureau, escrow, and wiring them).
     pub deploy_gas: u64,
 }
 
 impl Protocol {
-    /// Deploys the CreditBureau (which deploys the Loan implementation) from `owner`.
+    /// Deploys the CreditBureau (which deploys the Loan implementation and the k-NN model) and its
+    /// IdentityEscrow from `owner`, and points the bureau at the escrow. Registrations need an auditor set
+    /// next ([`IdentityEscrow::set_auditors`]).
     pub fn deploy(chain: &mut dyn Chain, owner: Address) -> Result<Self> {
         let mut code = artifacts::CREDIT_BUREAU.bytecode.to_vec();
         code.extend(abi::constructorCall { owner }.abi_encode());
@@ -39,6 +43,17 @@ impl Protocol {
             function: "chainId",
             source,
         })?;
-        Ok(Self { chain_id, bureau, loan_implementation, score_model, owner, deploy_gas: sent.receipt.gas_used })
+        let escrow = IdentityEscrow::deploy(chain, owner, bureau.address)?;
+        let wired = bureau.set_identity_escrow(chain, owner, escrow.value.address)?;
+        let deploy_gas = sent.receipt.gas_used + escrow.receipt.gas_used + wired.receipt.gas_used;
+        Ok(Self {
+            chain_id,
+            bureau,
+            loan_implementation,
+            score_model,
+            identity_escrow: escrow.value,
+            owner,
+            deploy_gas,
+        })
     }
 }

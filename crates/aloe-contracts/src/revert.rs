@@ -3,7 +3,7 @@
 use alloy_primitives::Bytes;
 use alloy_sol_types::{GenericContractError, SolInterface};
 
-use crate::bindings::{CreditBureau, KnnModel, Loan, TestToken};
+use crate::bindings::{CreditBureau, IdentityEscrow, KnnModel, Loan, TestToken};
 
 /// Why a call reverted, decoded against every Aloe contract's errors.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,6 +12,8 @@ pub enum Revert {
     Bureau(CreditBureau::CreditBureauErrors),
     /// A Loan error (funding, payments, withdrawals, defaults...).
     Loan(Loan::LoanErrors),
+    /// An IdentityEscrow error (auditor sets, identities, share hand-over).
+    Escrow(IdentityEscrow::IdentityEscrowErrors),
     /// A KnnModel error (upload, caps, k...).
     Model(KnnModel::KnnModelErrors),
     /// An ERC-20 error from the token moved.
@@ -29,6 +31,8 @@ impl Revert {
             Self::Loan(e)
         } else if let Ok(e) = CreditBureau::CreditBureauErrors::abi_decode(data) {
             Self::Bureau(e)
+        } else if let Ok(e) = IdentityEscrow::IdentityEscrowErrors::abi_decode(data) {
+            Self::Escrow(e)
         } else if let Ok(e) = KnnModel::KnnModelErrors::abi_decode(data) {
             Self::Model(e)
         } else if let Ok(e) = TestToken::TestTokenErrors::abi_decode(data) {
@@ -54,6 +58,7 @@ impl std::fmt::Display for Revert {
             Self::Bureau(e) => format!("{e:?}"),
             Self::Loan(e) => format!("{e:?}"),
             Self::Model(e) => format!("{e:?}"),
+            Self::Escrow(e) => format!("{e:?}"),
             Self::Token(e) => format!("{e:?}"),
             Self::Generic(GenericContractError::Revert(r)) => return write!(f, "Error({:?})", r.reason),
             Self::Generic(GenericContractError::Panic(p)) => return write!(f, "Panic({})", p.code),

@@ -2,7 +2,7 @@
 
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::{SolCall, SolEvent};
-use aloe_chain::{Chain, Receipt, TxRequest};
+use aloe_chain::{Chain, LogFilter, Receipt, TxRequest};
 
 use crate::{Error, Result, Revert};
 
@@ -87,4 +87,20 @@ pub(crate) fn expect_event<C: SolCall, E: SolEvent>(
         .filter(|log| log.address == emitter)
         .find_map(|log| E::decode_log_data(&log.data).ok())
         .ok_or(Error::MissingEvent { contract, function: C::SIGNATURE, event: E::SIGNATURE })
+}
+
+/// The `E` events matching `filter`, decoded, with their block numbers, oldest first.
+pub(crate) fn events<E: SolEvent>(
+    chain: &mut dyn Chain,
+    contract: &'static str,
+    filter: &LogFilter,
+) -> Result<Vec<(u64, E)>> {
+    let logs = chain.logs(filter).map_err(|source| Error::Chain { contract, function: E::SIGNATURE, source })?;
+    logs.iter()
+        .map(|entry| {
+            E::decode_log(&entry.log)
+                .map(|decoded| (entry.block_number, decoded.data))
+                .map_err(|source| Error::Decode { contract, function: E::SIGNATURE, source })
+        })
+        .collect()
 }

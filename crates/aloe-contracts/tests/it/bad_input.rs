@@ -2,7 +2,7 @@
 
 use alloy_primitives::{Address, U256};
 use aloe_chain::{Chain, TxRequest};
-use aloe_contracts::lifecycle::whole;
+use aloe_contracts::{lifecycle::whole, stand_in_identity};
 
 use super::Fixture;
 
@@ -87,12 +87,14 @@ fn forged_and_unknown_callers_are_refused() {
     // Registration: notary only, once per address, FICO in range.
     let (notary, creator) = (f.notary, f.creator);
     let now = f.chain.timestamp().unwrap();
-    rejects(&mut f, &loan, "NotNotary", |f| bureau.init_score_ledger(&mut f.chain, lender, lender, 700, now).map(drop));
+    rejects(&mut f, &loan, "NotNotary", |f| {
+        bureau.init_score_ledger(&mut f.chain, lender, lender, 700, now, stand_in_identity(lender, 1)).map(drop)
+    });
     rejects(&mut f, &loan, "AddressAlreadyUsed", |f| {
-        bureau.init_score_ledger(&mut f.chain, notary, borrower, 800, now).map(drop)
+        bureau.init_score_ledger(&mut f.chain, notary, borrower, 800, now, stand_in_identity(borrower, 1)).map(drop)
     });
     rejects(&mut f, &loan, "InvalidFicoScore", |f| {
-        bureau.init_score_ledger(&mut f.chain, notary, creator, 900, now).map(drop)
+        bureau.init_score_ledger(&mut f.chain, notary, creator, 900, now, stand_in_identity(creator, 1)).map(drop)
     });
     rejects(&mut f, &loan, "OwnableUnauthorizedAccount", |f| bureau.add_notary(&mut f.chain, notary, lender).map(drop));
     let ledger = bureau.ledger_of(&mut f.chain, borrower).unwrap();

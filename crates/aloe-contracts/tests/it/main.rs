@@ -3,6 +3,7 @@
 
 mod anvil;
 mod bad_input;
+mod escrow;
 mod gas;
 mod knn;
 mod ledger;
@@ -11,7 +12,7 @@ mod schedule;
 
 use alloy_primitives::{Address, U256};
 use aloe_chain::{Chain, EmbeddedChain};
-use aloe_contracts::{Loan, LoanTerms, Protocol, lifecycle::whole};
+use aloe_contracts::{Loan, LoanTerms, Protocol, lifecycle::whole, stand_in_auditors, stand_in_identity};
 
 /// A protocol on a fresh embedded chain with a notary and three registered borrowers (FICO 700).
 struct Fixture {
@@ -36,8 +37,9 @@ impl Fixture {
         let protocol = Protocol::deploy(&mut chain, owner).unwrap();
         protocol.bureau.add_notary(&mut chain, owner, notary).unwrap();
         let now = chain.timestamp().unwrap();
+        let epoch = protocol.identity_escrow.set_auditors(&mut chain, owner, stand_in_auditors(), 2).unwrap().value;
         for b in borrowers {
-            protocol.bureau.init_score_ledger(&mut chain, notary, b, 700, now).unwrap();
+            protocol.bureau.init_score_ledger(&mut chain, notary, b, 700, now, stand_in_identity(b, epoch)).unwrap();
         }
         Self { chain, protocol, owner, notary, creator, borrowers, lenders }
     }
