@@ -48,6 +48,12 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// The chain failed or refused a transaction (its decoded reason).
+    #[error("chain: {0}")]
+    Chain(String),
+    /// The party's own store failed.
+    #[error("store: {0}")]
+    Store(#[from] rusqlite::Error),
     /// A message that verified but must be refused (stale, replayed, for someone else...).
     #[error("refused: {reason}")]
     Refused {

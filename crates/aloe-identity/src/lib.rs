@@ -10,12 +10,17 @@
 //! - [`messages`]: the signed messages (EIP-712 over ABI structs) and the escrow digest.
 //! - [`escrow`]: the three parties' pure steps: the notary's split into deliveries, the auditor's check
 //!   of a delivery and re-encryption for a lender, the lender's reconstruction.
+//!
+//! The parties, over the chain ([`roles::Registry`]) and their SQLite stores ([`store`]):
+//! [`roles::notary`], [`roles::auditor`], [`roles::lender`].
 
 pub mod encryption;
 mod error;
 pub mod escrow;
 pub mod identity;
 pub mod messages;
+pub mod roles;
 pub mod sharing;
+pub mod store;
 
 pub use error::{Error, Result};

@@ -1,0 +1,146 @@
+//! The notary (paper III-A): checks a registration, splits the identity, delivers a signed share to every
+//! auditor, then registers the borrower on-chain. If an auditor is unreachable nothing goes on-chain and
+//! the registration can simply be retried (a fresh split; auditors ignore deliveries the chain never
+//! recorded). Afterwards the notary holds nothing but a log line.
+
+use alloy_primitives::{Address, B256};
+use alloy_signer_local::PrivateKeySigner;
+use rand::{CryptoRng, RngCore};
+use serde::{Deserialize, Serialize};
+
+use super::Registry;
+use crate::{
+    Error, Result,
+    escrow::{self, AuditorInfo},
+    identity::{NationalId, TagKey},
+    messages::{self, RegistrationRequest, Signed},
+    store::NotaryStore,
+};
+
+/// How long a borrower's signed request stays valid, in seconds (chain time).
+pub const REQUEST_LIFETIME: u64 = 3_600;
+
+/// A registration as the borrower submits it.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct Registration {
+    /// The national identifier (sent over TLS to the notary only).
+    pub national_id: String,
+    /// A commitment to the model attributes for the private-decision proof, if any.
+    #[serde(default)]
+    pub attributes_commitment: Option<B256>,
+    /// The [`RegistrationRequest`], signed by the borrower's address.
+    pub request: Signed,
+}
+
+/// Sends a signed delivery to one auditor (HTTP in the services, direct calls in tests).
+pub trait Courier {
+    /// Delivers `message` to `auditor`; an error if it did not accept it.
+    fn deliver(&mut self, auditor: &AuditorInfo, message: &Signed) -> Result<()>;
+}
+
+/// A registered borrower.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Registered {
+    /// The address.
+    pub borrower: Address,
+    /// The auditor set holding the shares.
+    pub epoch: u32,
+}
+
+/// A notary: its signing account, the notaries' tag key and its log.
+#[derive(Debug)]
+pub struct Notary {
+    signer: PrivateKeySigner,
+    tag_key: TagKey,
+    store: NotaryStore,
+}
+
+impl Notary {
+    /// A notary signing with `signer` (an account the bureau lists).
+    pub fn new(signer: PrivateKeySigner, tag_key: TagKey, store: NotaryStore) -> Self {
+        Self { signer, tag_key, store }
+    }
+
+    /// Its account.
+    pub fn address(&self) -> Address {
+        self.signer.address()
+    }
+
+    /// Its log.
+    pub fn store(&self) -> &NotaryStore {
+        &self.store
+    }
+
+    /// Registers a borrower: every check first, then the deliveries, then the chain.
+    pub fn register(
+        &self,
+        registry: &mut dyn Registry,
+        courier: &mut dyn Courier,
+        registration: &Registration,
+        fico_score_check: impl Fn(u16) -> bool,
+        rng: &mut (impl RngCore + CryptoRng),
+    ) -> Result<Registered> {
+        let (chain_id, escrow_address) = registry.domain()?;
+        let domain = messages::domain(chain_id, escrow_address);
+        let (request, signer) = registration.request.open::<RegistrationRequest>("registration request", &domain)?;
+        if signer != request.borrower {
+            return Err(Error::BadSignature { reason: format!("signed by {signer}, not by {}", request.borrower) });
+        }
+        if request.notary != self.address() {
+            return Err(Error::refused(format!("addressed to notary {}, not {}", request.notary, self.address())));
+        }
+        let now = registry.now()?;
+        if request.issuedAt > now + 300 || request.issuedAt + REQUEST_LIFETIME < now {
+            return Err(Error::refused(format!("request issued at {}, chain time is {now}", request.issuedAt)));
+        }
+        if !fico_score_check(request.ficoScore) {
+            return Err(Error::refused(format!("FICO score {} outside 300..=850", request.ficoScore)));
+        }
+        let identifier = NationalId::new(registration.national_id.clone())?;
+        if !registry.is_notary(self.address())? {
+            return Err(Error::refused(format!("{} is not a notary of the bureau", self.address())));
+        }
+        if registry.is_registered(request.borrower)? {
+            return Err(Error::refused(format!("{} is already registered", request.borrower)));
+        }
+        let tag = self.tag_key.tag(&identifier);
+        if let Some(holder) = registry.borrower_of_tag(tag)? {
+            return Err(Error::refused(format!("this identity already registered address {holder}")));
+        }
+
+        let set = registry.current_auditor_set()?;
+        let escrow = escrow::create(request.borrower, &identifier, &self.tag_key, &set, now, rng)?;
+        drop(identifier);
+        for (auditor, delivery) in set.auditors.iter().zip(&escrow.deliveries) {
+            let signed = Signed::sign(delivery, &domain, &self.signer)?;
+            if let Err(error) = courier.deliver(auditor, &signed) {
+                let detail = format!("auditor {} ({}) did not accept: {error}", auditor.index, auditor.account);
+                self.store.log(request.borrower, "failed", &detail, now)?;
+                return Err(Error::refused(format!("{detail}; nothing was registered, retry")));
+            }
+        }
+        let attributes = registration.attributes_commitment.unwrap_or_default();
+        if let Err(error) =
+            registry.register(self.address(), request.borrower, request.ficoScore, &escrow.commitment, attributes)
+        {
+            self.store.log(request.borrower, "failed", &format!("chain refused: {error}"), now)?;
+            return Err(error);
+        }
+        self.store.log(request.borrower, "registered", &format!("epoch {}", set.epoch), now)?;
+        Ok(Registered { borrower: request.borrower, epoch: set.epoch })
+    }
+}
+
+/// The borrower's side: a signed request to `notary` (the key is the borrower's address key).
+pub fn sign_request(
+    borrower: &PrivateKeySigner,
+    notary: Address,
+    fico_score: u16,
+    issued_at: u64,
+    domain: (u64, Address),
+) -> Result<Signed> {
+    let request =
+        RegistrationRequest { borrower: borrower.address(), notary, ficoScore: fico_score, issuedAt: issued_at };
+    Signed::sign(&request, &messages::domain(domain.0, domain.1), borrower)
+}
