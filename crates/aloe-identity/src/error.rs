@@ -62,12 +62,15 @@ pub enum Error {
     },
 }
 
+/// Constructors for the common cases.
 impl Error {
-    pub(crate) fn malformed(what: &'static str, reason: impl std::fmt::Display) -> Self {
+    /// Bytes that do not decode as `what`.
+    pub fn malformed(what: &'static str, reason: impl std::fmt::Display) -> Self {
         Self::Malformed { what, reason: reason.to_string() }
     }
 
-    pub(crate) fn refused(reason: impl Into<String>) -> Self {
+    /// A refusal with its reason.
+    pub fn refused(reason: impl Into<String>) -> Self {
         Self::Refused { reason: reason.into() }
     }
 }

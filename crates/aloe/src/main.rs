@@ -26,6 +26,53 @@ enum Command {
     Bench(commands::bench::Args),
     /// Train, evaluate and use the credit models (`aloe model mlp train|eval|score`).
     Model(commands::model::Args),
+    /// The notary's service (`aloe notary serve`).
+    #[command(subcommand)]
+    Notary(Notary),
+    /// An auditor's service (`aloe auditor serve`).
+    #[command(subcommand)]
+    Auditor(AuditorCommand),
+    /// The identity escrow's governance (`aloe escrow set-auditors`).
+    #[command(subcommand)]
+    Escrow(Escrow),
+    /// A borrower's commands (`aloe borrower register`).
+    #[command(subcommand)]
+    Borrower(Borrower),
+    /// A lender's commands (`aloe lender set-key | reveal`).
+    #[command(subcommand)]
+    Lender(Lender),
+}
+
+#[derive(Debug, Subcommand)]
+enum Notary {
+    /// Serve registrations: check, split the identity among the auditors, register on-chain.
+    Serve(commands::identity::services::NotaryArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditorCommand {
+    /// Keep identity shares and release them to the lenders of confirmed defaults.
+    Serve(commands::identity::services::AuditorArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum Escrow {
+    /// Start a new auditor set from the auditor services' own keys (owner only).
+    SetAuditors(commands::identity::escrow::SetAuditorsArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum Borrower {
+    /// Register with a notary: proves the address, escrows the identity.
+    Register(commands::identity::borrower::RegisterArgs),
+}
+
+#[derive(Debug, Subcommand)]
+enum Lender {
+    /// Publish the key auditors encrypt released shares to (derived from the account key).
+    SetKey(commands::identity::lender::SetKeyArgs),
+    /// Reconstruct a defaulter's identity from the shares released to this lender.
+    Reveal(commands::identity::lender::RevealArgs),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +87,12 @@ fn main() -> ExitCode {
         Command::Gas(args) => commands::gas::run(args),
         Command::Bench(args) => commands::bench::run(args),
         Command::Model(args) => commands::model::run(args),
+        Command::Notary(Notary::Serve(args)) => commands::identity::services::notary(args),
+        Command::Auditor(AuditorCommand::Serve(args)) => commands::identity::services::auditor(args),
+        Command::Escrow(Escrow::SetAuditors(args)) => commands::identity::escrow::set_auditors(args),
+        Command::Borrower(Borrower::Register(args)) => commands::identity::borrower::register(args),
+        Command::Lender(Lender::SetKey(args)) => commands::identity::lender::set_key(args),
+        Command::Lender(Lender::Reveal(args)) => commands::identity::lender::reveal(args),
     };
     match outcome {
         Ok(()) => ExitCode::SUCCESS,

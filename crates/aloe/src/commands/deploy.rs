@@ -28,15 +28,8 @@ pub(crate) struct Args {
     out: PathBuf,
 }
 
-fn password(env: &str) -> anyhow::Result<String> {
-    match std::env::var(env) {
-        Ok(password) => Ok(password),
-        Err(_) => rpassword::prompt_password("keystore password: ").context("reading the keystore password"),
-    }
-}
-
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
-    let signer = PrivateKeySigner::decrypt_keystore(&args.keystore, password(&args.password_env)?)
+    let signer = PrivateKeySigner::decrypt_keystore(&args.keystore, super::password(&args.password_env)?)
         .with_context(|| format!("decrypting keystore {}", args.keystore.display()))?;
     let owner = signer.address();
     let mut chain =

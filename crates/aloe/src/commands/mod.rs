@@ -4,6 +4,7 @@ pub(crate) mod bench;
 pub(crate) mod demo;
 pub(crate) mod deploy;
 pub(crate) mod gas;
+pub(crate) mod identity;
 pub(crate) mod model;
 
 use aloe_chain::{Chain, EmbeddedChain, RpcChain, dev_signers};
@@ -31,4 +32,12 @@ pub(crate) fn format_units(amount: alloy_primitives::U256) -> String {
     }
     let frac = format!("{frac:0>18}");
     format!("{whole}.{}", frac.trim_end_matches('0'))
+}
+
+/// The password in environment variable `env`, or asked for at the terminal.
+pub(crate) fn password(env: &str) -> anyhow::Result<String> {
+    match std::env::var(env) {
+        Ok(password) => Ok(password),
+        Err(_) => rpassword::prompt_password("keystore password: ").context("reading the keystore password"),
+    }
 }

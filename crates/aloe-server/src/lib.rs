@@ -1,0 +1,34 @@
+//! The long-running side of Aloe. For now: the identity escrow's services around `aloe-identity`.
+//!
+//! - [`registry`]: [`registry::ChainRegistry`], the escrow parties' view of the chain, over `aloe-contracts`.
+//! - [`keys`]: a service's keys in its data directory, encrypted at rest (Web3 Secret Storage, scrypt).
+//! - [`notary`]: `POST /v1/registrations`, delivering to the auditors over HTTP ([`notary::HttpCourier`]).
+//! - [`auditor`]: `POST /v1/deliveries`, and a loop that releases shares after confirmed defaults.
+//!
+//! Every handler runs the synchronous role logic on a blocking thread (the chain and the store are
+//! synchronous), one request at a time per service: a registration or a release is a few chain calls.
+
+pub mod auditor;
+mod error;
+pub mod keys;
+pub mod notary;
+pub mod registry;
+
+pub use error::{ApiError, Error};
+
+/// What `GET /v1/info` returns for a service.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Info {
+    /// "notary" or "auditor".
+    pub role: String,
+    /// The service's account.
+    pub address: alloy_primitives::Address,
+    /// Its X25519 key (auditors).
+    #[serde(default)]
+    pub encryption_key: Option<alloy_primitives::B256>,
+    /// The chain it works on.
+    pub chain_id: u64,
+    /// The escrow contract it serves.
+    pub escrow: alloy_primitives::Address,
+}
