@@ -8,7 +8,8 @@
 //!   call, sends it through any [`aloe_chain::Chain`] and decodes the result.
 //! - [`Error::Reverted`] carries a [`Revert`]: the protocol's custom error, decoded.
 //! - [`schedule`]: the plain-Rust reference of the contracts' amortisation math.
-//! - [`KnnModel`]: the bureau's k-NN model (upload, publish, score); [`NaiveKnn`] the benchmark baseline.
+//! - [`KnnModel`]: the bureau's k-NN model (upload, publish, score); [`NaiveKnn`] the benchmark baseline;
+//!   [`knn_upload`]: a model file's points staged resumably, published, and verified against the chain.
 //!
 //! ```
 //! use aloe_chain::{Chain, EmbeddedChain, dev_signer};
@@ -26,6 +27,7 @@ mod bureau;
 mod error;
 pub mod knn;
 pub mod knn_bench;
+pub mod knn_upload;
 pub mod lifecycle;
 mod loan;
 mod protocol;

@@ -5,6 +5,7 @@ mod anvil;
 mod bad_input;
 mod gas;
 mod knn;
+mod knn_upload;
 mod ledger;
 mod lifecycle;
 mod schedule;

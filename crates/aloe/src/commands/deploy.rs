@@ -28,7 +28,7 @@ pub(crate) struct Args {
     out: PathBuf,
 }
 
-fn password(env: &str) -> anyhow::Result<String> {
+pub(crate) fn password(env: &str) -> anyhow::Result<String> {
     match std::env::var(env) {
         Ok(password) => Ok(password),
         Err(_) => rpassword::prompt_password("keystore password: ").context("reading the keystore password"),
