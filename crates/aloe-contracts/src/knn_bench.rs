@@ -123,6 +123,26 @@ pub fn score_gas(
     measure(&amounts, |amount| bureau.get_score_gas(chain, borrower, amount, 10, 3, PERIOD))
 }
 
+/// The gas of the model's answer (`KnnModel.score` as a transaction: the scan of both sets, no ledger) for
+/// each query at `duration`, sorted ascending; `None` if one exceeds the transaction gas cap.
+pub fn scan_gas(
+    chain: &mut dyn Chain,
+    model: &crate::KnnModel,
+    queries: &[[u16; 5]],
+    duration: u64,
+) -> Result<Option<Vec<u64>>> {
+    let mut values = Vec::with_capacity(queries.len());
+    for query in queries {
+        match model.score_gas(chain, *query, duration) {
+            Ok(used) => values.push(used),
+            Err(crate::Error::Chain { source: aloe_chain::Error::Halted { .. }, .. }) => return Ok(None),
+            Err(error) => return Err(error),
+        }
+    }
+    values.sort_unstable();
+    Ok(Some(values))
+}
+
 /// A registered borrower who requested a loan a day ago: getScore consults the model for them.
 pub fn with_history(chain: &mut dyn Chain, owner: Address, protocol: &Protocol) -> Result<Address> {
     let borrower = Address::repeat_byte(0xb0);

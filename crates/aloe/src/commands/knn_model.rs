@@ -276,11 +276,33 @@ fn upload(args: UploadArgs) -> anyhow::Result<()> {
     }
     report_difference(knn_upload::verify(chain, &model, PointSet::Old, &points, Some(k))?, "the published model")?;
     if args.target.rpc_url.is_none() {
-        let borrower = knn_bench::with_history(chain, owner, &protocol)?;
-        let gas = knn_bench::score_gas(chain, &protocol.bureau, borrower, 5)?;
-        let gas = gas.map_or("over the transaction cap".into(), |g| g.to_string());
-        println!("getScore with {} points, k = {k}: {gas} gas (median over 5 requests)", points.len());
+        print_gas(chain, &protocol, owner, &points, k)?;
     }
+    Ok(())
+}
+
+/// Gas on the embedded chain: the whole getScore for the benchmark's borrower (`aloe bench knn`), and
+/// the model's answer alone for real queries (the ratios of 25 points spread over the file).
+fn print_gas(
+    chain: &mut dyn Chain,
+    protocol: &Protocol,
+    owner: Address,
+    points: &[ModelPoint],
+    k: u8,
+) -> anyhow::Result<()> {
+    let over = || "over the transaction cap".to_string();
+    let borrower = knn_bench::with_history(chain, owner, protocol)?;
+    let gas = knn_bench::score_gas(chain, &protocol.bureau, borrower, 5)?;
+    let n = points.len();
+    println!(
+        "getScore (the benchmark's borrower), {n} points, k = {k}: {} gas, median over 5 requests",
+        gas.map_or_else(over, |g| g.to_string())
+    );
+    let queries: Vec<[u16; 5]> = (0..25).map(|i| points[i * n / 25].ratios).collect();
+    let scans = knn_bench::scan_gas(chain, &protocol.score_model, &queries, aloe_score::coldstart::REQUEST.duration())?;
+    let summary =
+        scans.map_or_else(over, |g| format!("median {} gas, min {}, max {}", g[g.len() / 2], g[0], g[g.len() - 1]));
+    println!("KnnModel.score for 25 clients' own ratios (30-day loan): {summary}");
     Ok(())
 }
 
