@@ -1,5 +1,6 @@
-//! Aloe's credit model: the German credit data, a small MLP trained with candle, an honest evaluation
-//! against a logistic-regression baseline, and the fixed-point network a zk circuit will compute.
+//! Aloe's credit models: the German credit data, a small MLP trained with candle, an honest evaluation
+//! against a logistic-regression baseline, and the fixed-point network a zk circuit will compute; and the
+//! Taiwan payment histories with the evaluation protocol of the cold-start k-NN score.
 //!
 //! - [`data`]: the embedded UCI Statlog German Credit file and a strict parser (errors name line and column).
 //! - [`encoding`]: one-hot (61 inputs) or label-encoded (20) inputs, standardised on the training rows,

@@ -101,6 +101,9 @@ pub(crate) struct UploadArgs {
     /// Stage at most this many chunks now (a later run resumes).
     #[arg(long)]
     max_chunks: Option<usize>,
+    /// Forget whatever is staged first (an upload of another model left behind).
+    #[arg(long)]
+    clear_staging: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -264,8 +267,11 @@ fn upload(args: UploadArgs) -> anyhow::Result<()> {
         println!("the published model already equals {}", args.model.display());
         return Ok(());
     }
+    if args.clear_staging {
+        model.clear_staging(chain, owner).context("clearing the staging set")?;
+    }
     let done = knn_upload::upload(chain, &model, owner, &points, k, args.max_chunks, &mut |line| eprintln!("{line}"))
-        .context("uploading the model")?;
+        .context("uploading the model (--clear-staging forgets chunks staged by another upload)")?;
     println!(
         "{} chunks already staged, {} staged now ({} gas), {} in all",
         done.resumed, done.staged, done.gas, done.total
