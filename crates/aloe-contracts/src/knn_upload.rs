@@ -101,6 +101,26 @@ pub fn verify(
     Ok(None)
 }
 
+/// How many chunks of `points` are staged, if the staging set is a prefix of the file's chunks; otherwise
+/// the first difference.
+pub fn staged_prefix(
+    chain: &mut dyn Chain,
+    model: &KnnModel,
+    points: &[ModelPoint],
+) -> Result<std::result::Result<usize, Difference>> {
+    let file: Vec<&[ModelPoint]> = points.chunks(MAX_CHUNK_POINTS).collect();
+    let staged = model.chunks(chain, PointSet::Staging)?.len();
+    if staged > file.len() {
+        return Ok(Err(Difference::ChunkCount { on_chain: staged, in_file: file.len() }));
+    }
+    for (i, expected) in file.iter().enumerate().take(staged) {
+        if let Some(difference) = compare_chunk(&model.points_of(chain, PointSet::Staging, i)?, expected, i) {
+            return Ok(Err(difference));
+        }
+    }
+    Ok(Ok(staged))
+}
+
 /// Stages what is missing of `points` (after the staged chunks that match), at most `max_chunks` new
 /// chunks, then publishes with `k` once all are staged. Refuses with [`Error::StagedMismatch`] if a
 /// staged chunk differs from the file. `progress` gets a line per chunk.
@@ -113,17 +133,9 @@ pub fn upload(
     max_chunks: Option<usize>,
     progress: &mut dyn FnMut(String),
 ) -> Result<UploadReport> {
+    let staged = staged_prefix(chain, model, points)?
+        .map_err(|difference| Error::StagedMismatch { difference: difference.to_string() })?;
     let file: Vec<&[ModelPoint]> = points.chunks(MAX_CHUNK_POINTS).collect();
-    let staged = model.chunks(chain, PointSet::Staging)?.len();
-    if staged > file.len() {
-        let difference = Difference::ChunkCount { on_chain: staged, in_file: file.len() };
-        return Err(Error::StagedMismatch { difference: difference.to_string() });
-    }
-    for (i, expected) in file.iter().enumerate().take(staged) {
-        if let Some(difference) = compare_chunk(&model.points_of(chain, PointSet::Staging, i)?, expected, i) {
-            return Err(Error::StagedMismatch { difference: difference.to_string() });
-        }
-    }
     let mut report = UploadReport { resumed: staged, staged: 0, total: file.len(), published: false, gas: 0 };
     for (i, chunk) in file.iter().enumerate().skip(staged).take(max_chunks.unwrap_or(usize::MAX)) {
         report.gas += model.stage_chunk(chain, owner, chunk)?.receipt.gas_used;

@@ -224,6 +224,12 @@ pub fn taiwan_credit() -> TaiwanData {
     parse(TAIWAN_CSV).expect("the embedded Taiwan credit file parses")
 }
 
+/// SHA-256 of the embedded file, lowercase hex (recorded in model files built from it).
+pub fn taiwan_sha256() -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(TAIWAN_CSV.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,6 +255,8 @@ BILL_AMT2,BILL_AMT3,BILL_AMT4,BILL_AMT5,BILL_AMT6,PAY_AMT1,PAY_AMT2,PAY_AMT3,PAY
         assert_eq!(first.bill, [0, 0, 0, 689, 3102, 3913]);
         assert_eq!(first.paid, [0, 0, 0, 0, 689, 0]);
         assert_eq!(first.raw()[..6], [20_000.0, 2.0, 2.0, 1.0, 24.0, 2.0]);
+        // The bytes the data README records (CRLF kept by its .gitattributes).
+        assert_eq!(taiwan_sha256(), "0311596a909804e7727c39c89659d1e7d4b0a0509a2c5e6019aa680ed0500847");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use aloe_contracts::{
     Error,
     knn::{MAX_CHUNK_POINTS, PointSet},
-    knn_upload::{Difference, upload, verify},
+    knn_upload::{Difference, staged_prefix, upload, verify},
 };
 use aloe_score::{
     ModelPoint,
@@ -30,6 +30,7 @@ fn an_interrupted_upload_resumes_and_verifies() {
         let report = upload(&mut f.chain, &model, f.owner, &points, 7, Some(1), &mut |l| lines.push(l)).unwrap();
         assert_eq!((report.resumed, report.staged, report.total, report.published), (expected_resumed, 1, 3, false));
         assert_eq!(model.size(&mut f.chain, PointSet::Old).unwrap(), 0);
+        assert_eq!(staged_prefix(&mut f.chain, &model, &points).unwrap(), Ok(expected_resumed + 1));
     }
     let report = upload(&mut f.chain, &model, f.owner, &points, 7, None, &mut |l| lines.push(l)).unwrap();
     assert_eq!((report.resumed, report.staged, report.published), (2, 1, true));
@@ -47,6 +48,8 @@ fn a_staging_set_from_another_model_is_refused() {
     let mut other = points.clone();
     other[MAX_CHUNK_POINTS + 3].osc[0] ^= 1;
     upload(&mut f.chain, &model, f.owner, &other, 7, Some(2), &mut |_| {}).unwrap();
+    let found = staged_prefix(&mut f.chain, &model, &points).unwrap();
+    assert_eq!(found, Err(Difference::Point { chunk: 1, point: Some(MAX_CHUNK_POINTS + 3) }));
     let error = upload(&mut f.chain, &model, f.owner, &points, 7, None, &mut |_| {}).unwrap_err();
     assert!(matches!(&error, Error::StagedMismatch { .. }), "{error}");
     assert!(error.to_string().contains("chunk 1 differs at point 514"), "{error}");

@@ -13,7 +13,7 @@ use aloe_contracts::knn_upload::{self, Difference};
 use aloe_contracts::{KnnModel, Protocol, knn_bench};
 use aloe_ml::coldstart::{ColdStartConfig, KnnScorer, KnnVariant, evaluate, report};
 use aloe_ml::folds::stratified_sample;
-use aloe_ml::taiwan::{Client, TaiwanData, taiwan_credit};
+use aloe_ml::taiwan::{Client, TaiwanData, taiwan_credit, taiwan_sha256};
 use aloe_score::account::Statement;
 use aloe_score::coldstart::{merge_duplicates, model_point, query_ledger, score_many};
 use aloe_score::model_file::KnnModelFile;
@@ -28,7 +28,7 @@ const DEFAULT_HISTORY: usize = 6;
 const DEFAULT_K: u8 = 32;
 /// Model size: about 0.93M gas for getScore (BENCHMARKS.md, k-NN score gas), a sixteenth of the cap.
 const DEFAULT_SIZE: usize = 10_000;
-const DATA: &str = "data/taiwan_credit_default/UCI_Credit_Card.csv (sha256 0311596a...0847)";
+const DATA: &str = "data/taiwan_credit_default/UCI_Credit_Card.csv";
 
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum Knn {
@@ -117,7 +117,8 @@ pub(crate) struct VerifyArgs {
     /// The deployment file written by `aloe deploy`.
     #[arg(long, default_value = "deployment.json")]
     deployment: PathBuf,
-    /// Compare the staging set (an upload in progress) instead of the published model.
+    /// Check that the staged chunks (an upload in progress) are the file's first chunks, instead of the
+    /// published model.
     #[arg(long)]
     staging: bool,
 }
@@ -175,7 +176,12 @@ fn build(args: BuildArgs) -> anyhow::Result<()> {
     let all: Vec<usize> = (0..data.clients.len()).collect();
     let sample = stratified_sample(&all, &data.defaulted, args.size, args.seed);
     let points = merge_duplicates(&sample.iter().map(|&r| replayed.points[r]).collect::<Vec<_>>());
-    let source = format!("{DATA}, history {} months, stratified sample seed {}", args.history, args.seed);
+    let source = format!(
+        "{DATA} (sha256 {}), history {} months, stratified sample seed {}",
+        taiwan_sha256(),
+        args.history,
+        args.seed
+    );
     let file = KnnModelFile::new(args.k, args.history, source, sample.len(), &points);
     // Re-read what is written, so a file that does not load is never left behind silently.
     KnnModelFile::from_json(&file.to_json()).context("the built model file does not load")?;
@@ -317,12 +323,19 @@ fn verify(args: VerifyArgs) -> anyhow::Result<()> {
     let points = file.points()?;
     let target = Target { rpc_url: Some(args.rpc_url), deployment: args.deployment };
     let (mut chain, protocol, _) = connect(&target, None)?;
-    let (set, k, what) = if args.staging {
-        (PointSet::Staging, None, "the staging set")
-    } else {
-        (PointSet::Old, Some(file.payload.k), "the published model")
-    };
-    report_difference(knn_upload::verify(chain.as_mut(), &protocol.score_model, set, &points, k)?, what)
+    let model = protocol.score_model;
+    if args.staging {
+        return match knn_upload::staged_prefix(chain.as_mut(), &model, &points)? {
+            Ok(staged) => {
+                let total = points.len().div_ceil(aloe_contracts::knn::MAX_CHUNK_POINTS);
+                println!("verified: the {staged} staged chunks of {total} equal the model file's first ones");
+                Ok(())
+            }
+            Err(difference) => anyhow::bail!("the staging set differs from the model file: {difference}"),
+        };
+    }
+    let difference = knn_upload::verify(chain.as_mut(), &model, PointSet::Old, &points, Some(file.payload.k))?;
+    report_difference(difference, "the published model")
 }
 
 pub(crate) fn run(command: Knn) -> anyhow::Result<()> {

@@ -189,6 +189,10 @@ fn model_knn_upload_to_a_node_resumes_after_an_interruption_and_verifies() {
     };
     let first = upload(&["--max-chunks", "1"]);
     assert!(first.contains("0 chunks already staged, 1 staged now") && first.contains("not published yet"), "{first}");
+    let mut staging = aloe();
+    staging.args(["model", "knn", "verify", "--staging", "--rpc-url", &url, "--deployment"]).arg(&deployment);
+    let staged = run_ok(staging.arg("--model").arg(&model));
+    assert!(staged.contains("the 1 staged chunks of 3 equal"), "{staged}");
     let second = upload(&[]);
     assert!(second.contains("1 chunks already staged") && second.contains("verified"), "{second}");
     let verify = |file: &std::path::Path| {
