@@ -82,6 +82,54 @@ pub fn score_many(queries: &[&(Ledger, u64)], points: &[ModelPoint], ks: &[usize
     })
 }
 
+/// A replay that the ledger refused (it cannot happen for six months or fewer: one loan a month).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("replaying client {client}: {source}")]
+pub struct ReplayError {
+    /// The client's index.
+    pub client: usize,
+    /// What the ledger refused.
+    #[source]
+    pub source: LedgerError,
+}
+
+/// Every client's model point and scoring ledger for one split of the months.
+#[derive(Debug, Clone)]
+pub struct Replayed {
+    /// Model point of each client ([`model_point`]).
+    pub points: Vec<ModelPoint>,
+    /// Scoring ledger of each client and the time it is scored at ([`query_ledger`]).
+    pub queries: Vec<(Ledger, u64)>,
+}
+
+impl Replayed {
+    /// Replays each client's months (and whether it defaulted next) with `history` months of history.
+    pub fn new(clients: &[(Vec<Statement>, bool)], history: usize) -> Result<Self, ReplayError> {
+        let mut replayed =
+            Self { points: Vec::with_capacity(clients.len()), queries: Vec::with_capacity(clients.len()) };
+        for (client, (months, defaulted)) in clients.iter().enumerate() {
+            let error = |source| ReplayError { client, source };
+            replayed.points.push(model_point(months, *defaulted, history).map_err(error)?);
+            replayed.queries.push(query_ledger(months, history).map_err(error)?);
+        }
+        Ok(replayed)
+    }
+
+    /// The model of the clients `rows`: their points, identical ones merged ([`merge_duplicates`]).
+    pub fn model(&self, rows: &[usize]) -> Vec<ModelPoint> {
+        merge_duplicates(&rows.iter().map(|&r| self.points[r]).collect::<Vec<_>>())
+    }
+
+    /// The scores (thousandths) of the clients `test` for each of `ks`, against the model of `train`:
+    /// `result[i][j]` is test client j's score with `ks[i]` neighbours.
+    pub fn scores(&self, train: &[usize], test: &[usize], ks: &[usize], threads: usize) -> Vec<Vec<u64>> {
+        let model = self.model(train);
+        let queries: Vec<&(Ledger, u64)> = test.iter().map(|&r| &self.queries[r]).collect();
+        let per_query = score_many(&queries, &model, ks, threads);
+        (0..ks.len()).map(|i| per_query.iter().map(|s| s[i]).collect()).collect()
+    }
+}
+
 /// One point per distinct ratio vector, labelled with the mean (rounded to nearest) of the labels sharing
 /// it, sorted by ratios. Needed because the contract breaks distance ties by the smallest label: among
 /// many identical points (every account with no balance has the same ratios) the k nearest would be the
@@ -152,6 +200,23 @@ mod tests {
         }
         let small = &points[..2];
         assert_eq!(scores_for_ks(&ledger, now, small, &[10]), vec![score(&ledger, now, small, 10)]);
+    }
+
+    #[test]
+    fn replayed_clients_score_through_get_score() {
+        let months = |s: i64, b: i64| vec![month(b, b / 3, s), month(2 * b, b, s), month(b, 2 * b, 0)];
+        let clients: Vec<(Vec<Statement>, bool)> =
+            (0..40).map(|i| (months(i % 4 - 1, 100 * (i + 1)), i % 5 == 0)).collect();
+        let replayed = Replayed::new(&clients, 2).unwrap();
+        let (train, test): (Vec<usize>, Vec<usize>) = (0..40).partition(|i| i % 4 != 0);
+        let scores = replayed.scores(&train, &test, &[3, 8], 2);
+        let model = replayed.model(&train);
+        assert!(model.len() <= train.len());
+        for (j, &r) in test.iter().enumerate() {
+            let (ledger, now) = &replayed.queries[r];
+            assert_eq!(scores[0][j], score(ledger, *now, &model, 3));
+            assert_eq!(scores[1][j], score(ledger, *now, &model, 8));
+        }
     }
 
     #[test]

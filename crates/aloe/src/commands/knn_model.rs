@@ -14,10 +14,10 @@ use aloe_contracts::{KnnModel, Protocol, knn_bench};
 use aloe_ml::coldstart::{ColdStartConfig, KnnScorer, KnnVariant, evaluate, report};
 use aloe_ml::folds::stratified_sample;
 use aloe_ml::taiwan::{Client, TaiwanData, taiwan_credit, taiwan_sha256};
+use aloe_score::ModelPoint;
 use aloe_score::account::Statement;
-use aloe_score::coldstart::{merge_duplicates, model_point, query_ledger, score_many};
+use aloe_score::coldstart::Replayed;
 use aloe_score::model_file::KnnModelFile;
-use aloe_score::{Ledger, ModelPoint};
 use anyhow::Context;
 
 use super::deploy::password;
@@ -129,33 +129,21 @@ fn statements(client: &Client) -> Vec<Statement> {
         .collect()
 }
 
-/// Every client's model point and scoring ledger for one history length.
-struct Replayed {
-    points: Vec<ModelPoint>,
-    queries: Vec<(Ledger, u64)>,
+/// The clients as `aloe-score` replays them: months oldest first, and whether they defaulted next.
+fn histories(data: &TaiwanData) -> Vec<(Vec<Statement>, bool)> {
+    data.clients.iter().zip(&data.defaulted).map(|(c, d)| (statements(c), *d)).collect()
+}
+
+/// The k-NN scores for the evaluation, in [0, 1].
+struct Scorer {
+    replayed: Replayed,
     threads: usize,
 }
 
-impl Replayed {
-    fn new(data: &TaiwanData, history: usize, threads: usize) -> anyhow::Result<Self> {
-        let mut points = Vec::with_capacity(data.clients.len());
-        let mut queries = Vec::with_capacity(data.clients.len());
-        for (client, &defaulted) in data.clients.iter().zip(&data.defaulted) {
-            let months = statements(client);
-            let replay = |e| anyhow::anyhow!("replaying client {}: {e}", client.id);
-            points.push(model_point(&months, defaulted, history).map_err(replay)?);
-            queries.push(query_ledger(&months, history).map_err(replay)?);
-        }
-        Ok(Self { points, queries, threads })
-    }
-}
-
-impl KnnScorer for Replayed {
+impl KnnScorer for Scorer {
     fn scores(&self, train: &[usize], test: &[usize], ks: &[usize]) -> Vec<Vec<f64>> {
-        let model = merge_duplicates(&train.iter().map(|&r| self.points[r]).collect::<Vec<_>>());
-        let queries: Vec<&(Ledger, u64)> = test.iter().map(|&r| &self.queries[r]).collect();
-        let per_query = score_many(&queries, &model, ks, self.threads);
-        (0..ks.len()).map(|i| per_query.iter().map(|s| s[i] as f64 / 1000.0).collect()).collect()
+        let thousandths = self.replayed.scores(train, test, ks, self.threads);
+        thousandths.iter().map(|per_k| per_k.iter().map(|s| *s as f64 / 1000.0).collect()).collect()
     }
 }
 
@@ -172,10 +160,10 @@ fn load_deployment(path: &PathBuf) -> anyhow::Result<Protocol> {
 fn build(args: BuildArgs) -> anyhow::Result<()> {
     anyhow::ensure!((1..=6).contains(&args.history), "--history must be 1 to 6 months");
     let data = taiwan_credit();
-    let replayed = Replayed::new(&data, args.history, 1)?;
+    let replayed = Replayed::new(&histories(&data), args.history)?;
     let all: Vec<usize> = (0..data.clients.len()).collect();
     let sample = stratified_sample(&all, &data.defaulted, args.size, args.seed);
-    let points = merge_duplicates(&sample.iter().map(|&r| replayed.points[r]).collect::<Vec<_>>());
+    let points = replayed.model(&sample);
     let source = format!(
         "{DATA} (sha256 {}), history {} months, stratified sample seed {}",
         taiwan_sha256(),
@@ -202,17 +190,22 @@ fn eval(args: EvalArgs) -> anyhow::Result<()> {
     anyhow::ensure!(args.history.iter().all(|h| (1..=6).contains(h)), "--history values must be 1 to 6");
     let started = Instant::now();
     let data = taiwan_credit();
-    let replayed: Vec<Replayed> =
-        args.history.iter().map(|&h| Replayed::new(&data, h, args.threads)).collect::<anyhow::Result<_>>()?;
+    let clients = histories(&data);
+    let scorers: Vec<Scorer> = args
+        .history
+        .iter()
+        .map(|&h| Ok(Scorer { replayed: Replayed::new(&clients, h)?, threads: args.threads }))
+        .collect::<anyhow::Result<_>>()?;
     let variants: Vec<KnnVariant<'_>> = args
         .history
         .iter()
-        .zip(&replayed)
-        .map(|(h, r)| KnnVariant { name: format!("history {h} months"), scorer: r })
+        .zip(&scorers)
+        .map(|(h, scorer)| KnnVariant { name: format!("history {h} months"), scorer })
         .collect();
     // The ratio baselines see the same ratios as the k-NN's queries (the last history's, six months by default).
-    let last = replayed.last().expect("at least one history length");
+    let last = scorers.last().expect("at least one history length");
     let ratios: Vec<Vec<f64>> = last
+        .replayed
         .queries
         .iter()
         .map(|(ledger, now)| ledger.ratios(*now, 0, 0, 0).iter().map(|r| f64::from(*r)).collect())
