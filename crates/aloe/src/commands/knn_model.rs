@@ -17,7 +17,7 @@ use aloe_ml::taiwan::{Client, TaiwanData, taiwan_credit, taiwan_sha256};
 use aloe_score::ModelPoint;
 use aloe_score::account::Statement;
 use aloe_score::coldstart::Replayed;
-use aloe_score::model_file::KnnModelFile;
+use aloe_score::model_file::{KnnModelFile, MAX_K};
 use anyhow::Context;
 
 use super::deploy::password;
@@ -159,6 +159,8 @@ fn load_deployment(path: &PathBuf) -> anyhow::Result<Protocol> {
 
 fn build(args: BuildArgs) -> anyhow::Result<()> {
     anyhow::ensure!((1..=6).contains(&args.history), "--history must be 1 to 6 months");
+    anyhow::ensure!((1..=MAX_K).contains(&args.k), "--k must be 1 to {MAX_K} (the contract's MAX_K)");
+    anyhow::ensure!(args.size > 0, "--size must be at least 1");
     let data = taiwan_credit();
     let replayed = Replayed::new(&histories(&data), args.history)?;
     let all: Vec<usize> = (0..data.clients.len()).collect();
