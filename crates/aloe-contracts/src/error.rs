@@ -40,6 +40,12 @@ pub enum Error {
         #[source]
         source: alloy_sol_types::Error,
     },
+    /// The chunks already staged on chain are not the start of the model being uploaded.
+    #[error("the staged chunks are not this model's ({difference}): clear the staging set to start over")]
+    StagedMismatch {
+        /// The first difference found.
+        difference: String,
+    },
     /// A transaction succeeded but did not emit the event that carries its result.
     #[error("{contract}.{function} emitted no {event} event")]
     MissingEvent {

@@ -68,7 +68,6 @@ pub fn run(
     let naive = NaiveKnn::deploy(chain, owner)?;
     let mut rng = SplitMix64::new(plan.seed);
     let queries: Vec<[u16; 5]> = (0..plan.queries).map(|_| rng.query()).collect();
-    let amounts: Vec<U256> = (1..=plan.queries as u64).map(whole).collect();
     let mut staged = 0;
     let mut naive_points = 0;
     let naive_max = plan.naive_sizes.iter().copied().max().unwrap_or(0);
@@ -94,7 +93,7 @@ pub fn run(
             source,
         })?;
         model.publish(chain, owner, plan.k)?;
-        let model_gas = measure(&amounts, |amount| bureau.get_score_gas(chain, borrower, amount, 10, 3, PERIOD))?;
+        let model_gas = score_gas(chain, &bureau, borrower, plan.queries)?;
         chain.revert_to(snapshot).map_err(|source| crate::Error::Chain {
             contract: "chain",
             function: "revert",
@@ -112,8 +111,40 @@ pub fn run(
     Ok(rows)
 }
 
+/// The median gas of `CreditBureau.getScore` for `borrower` (see [`with_history`]) over `queries` requests
+/// of 1, 2, ... ether, 3 monthly payments at 1% a month; `None` if one exceeds the transaction gas cap.
+pub fn score_gas(
+    chain: &mut dyn Chain,
+    bureau: &crate::CreditBureau,
+    borrower: Address,
+    queries: usize,
+) -> Result<Option<u64>> {
+    let amounts: Vec<U256> = (1..=queries as u64).map(whole).collect();
+    measure(&amounts, |amount| bureau.get_score_gas(chain, borrower, amount, 10, 3, PERIOD))
+}
+
+/// The gas of the model's answer (`KnnModel.score` as a transaction: the scan of both sets, no ledger) for
+/// each query at `duration`, sorted ascending; `None` if one exceeds the transaction gas cap.
+pub fn scan_gas(
+    chain: &mut dyn Chain,
+    model: &crate::KnnModel,
+    queries: &[[u16; 5]],
+    duration: u64,
+) -> Result<Option<Vec<u64>>> {
+    let mut values = Vec::with_capacity(queries.len());
+    for query in queries {
+        match model.score_gas(chain, *query, duration) {
+            Ok(used) => values.push(used),
+            Err(crate::Error::Chain { source: aloe_chain::Error::Halted { .. }, .. }) => return Ok(None),
+            Err(error) => return Err(error),
+        }
+    }
+    values.sort_unstable();
+    Ok(Some(values))
+}
+
 /// A registered borrower who requested a loan a day ago: getScore consults the model for them.
-fn with_history(chain: &mut dyn Chain, owner: Address, protocol: &Protocol) -> Result<Address> {
+pub fn with_history(chain: &mut dyn Chain, owner: Address, protocol: &Protocol) -> Result<Address> {
     let borrower = Address::repeat_byte(0xb0);
     let bureau = protocol.bureau;
     bureau.add_notary(chain, owner, owner)?;

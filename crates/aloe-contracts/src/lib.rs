@@ -9,7 +9,8 @@
 //! - [`Error::Reverted`] carries a [`Revert`]: the protocol's custom error, decoded.
 //! - [`schedule`]: the plain-Rust reference of the contracts' amortisation math.
 //! - [`IdentityEscrow`]: auditor sets, identity records, encryption keys, the share hand-over.
-//! - [`KnnModel`]: the bureau's k-NN model (upload, publish, score); [`NaiveKnn`] the benchmark baseline.
+//! - [`KnnModel`]: the bureau's k-NN model (upload, publish, score); [`NaiveKnn`] the benchmark baseline;
+//!   [`knn_upload`]: a model file's points staged resumably, published, and verified against the chain.
 //!
 //! ```
 //! use aloe_chain::{Chain, EmbeddedChain, dev_signer};
@@ -28,6 +29,7 @@ mod error;
 mod escrow;
 pub mod knn;
 pub mod knn_bench;
+pub mod knn_upload;
 pub mod lifecycle;
 mod loan;
 mod protocol;

@@ -35,6 +35,25 @@ pub fn stratified_folds(good: &[bool], k: usize, seed: u64) -> Vec<Fold> {
         .collect()
 }
 
+/// `n` of `rows` (sorted) keeping the class balance of `rows`: each class shuffled with `seed`, its share
+/// of `n` rounded to nearest taken from the front. All of `rows` when `n >= rows.len()`.
+pub fn stratified_sample(rows: &[usize], positive: &[bool], n: usize, seed: u64) -> Vec<usize> {
+    if n >= rows.len() {
+        return rows.to_vec();
+    }
+    let mut rng = SplitMix64::new(seed);
+    let positives = rows.iter().filter(|&&r| positive[r]).count();
+    let take_positive = ((positives * n) as f64 / rows.len() as f64).round() as usize;
+    let mut sample = Vec::with_capacity(n);
+    for (class, take) in [(true, take_positive), (false, n - take_positive)] {
+        let mut members: Vec<usize> = rows.iter().copied().filter(|&r| positive[r] == class).collect();
+        rng.shuffle(&mut members);
+        sample.extend_from_slice(&members[..take.min(members.len())]);
+    }
+    sample.sort_unstable();
+    sample
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -70,5 +89,19 @@ mod tests {
         for counts in [positives, negatives] {
             assert!(counts.iter().max().unwrap() - counts.iter().min().unwrap() <= 1);
         }
+    }
+
+    #[test]
+    fn samples_keep_the_class_balance() {
+        let positive: Vec<bool> = (0..1000).map(|i| i % 5 == 0).collect();
+        let rows: Vec<usize> = (0..1000).filter(|i| i % 7 != 0).collect();
+        let sample = stratified_sample(&rows, &positive, 300, 4);
+        assert_eq!(sample.len(), 300);
+        assert!(sample.windows(2).all(|w| w[0] < w[1]) && sample.iter().all(|r| rows.binary_search(r).is_ok()));
+        let share = |set: &[usize]| set.iter().filter(|&&r| positive[r]).count() as f64 / set.len() as f64;
+        assert!((share(&sample) - share(&rows)).abs() < 0.5 / 300.0 + 1e-9);
+        assert_eq!(stratified_sample(&rows, &positive, 300, 4), sample);
+        assert_ne!(stratified_sample(&rows, &positive, 300, 5), sample);
+        assert_eq!(stratified_sample(&rows, &positive, 5000, 4), rows);
     }
 }

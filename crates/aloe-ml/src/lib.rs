@@ -1,5 +1,6 @@
-//! Aloe's credit model: the German credit data, a small MLP trained with candle, an honest evaluation
-//! against a logistic-regression baseline, and the fixed-point network a zk circuit will compute.
+//! Aloe's credit models: the German credit data, a small MLP trained with candle, an honest evaluation
+//! against a logistic-regression baseline, and the fixed-point network a zk circuit will compute; and the
+//! Taiwan payment histories with the evaluation protocol of the cold-start k-NN score.
 //!
 //! - [`data`]: the embedded UCI Statlog German Credit file and a strict parser (errors name line and column).
 //! - [`encoding`]: one-hot (61 inputs) or label-encoded (20) inputs, standardised on the training rows,
@@ -13,6 +14,12 @@
 //! - [`quantize`]: fixed-point weights and integer inference, with a derived error bound.
 //! - [`model_file`], [`score`]: the versioned, hashed model file and scoring a file of applicants.
 //! - [`eval`]: the evaluation protocol and its markdown report.
+//! - [`taiwan`]: the embedded UCI "default of credit card clients" file (Taiwan, 30,000 clients, six
+//!   months of payment history) and its strict parser, for the cold-start k-NN model.
+//! - [`boosting`]: the gradient-boosted trees baseline (forust-ml).
+//! - [`coldstart`]: the cold-start evaluation: the k-NN score (computed by `aloe-score` through a
+//!   [`coldstart::KnnScorer`]) against logistic regression and gradient boosting on the same folds;
+//!   RMSE per k, AUROC, calibration by decile.
 //!
 //! # Fixed-point inference (what the circuit computes)
 //!
@@ -38,6 +45,8 @@
 //! so `|margin / 2^f − margin_real| ≤ F_0 + F_1`
 //! ([`quantize::margin_error_bound`]; a property test checks it on random networks and inputs).
 
+pub mod boosting;
+pub mod coldstart;
 pub mod data;
 pub mod encoding;
 pub mod eval;
@@ -49,3 +58,4 @@ pub mod model_file;
 pub mod quantize;
 pub mod rng;
 pub mod score;
+pub mod taiwan;

@@ -68,6 +68,47 @@ pub fn mean_std(values: &[f64]) -> (f64, f64) {
     (mean, var.sqrt())
 }
 
+/// Root-mean-square error of `predictions` against `observed`.
+pub fn rmse(predictions: &[f64], observed: &[f64]) -> f64 {
+    assert_eq!(predictions.len(), observed.len());
+    let sum: f64 = predictions.iter().zip(observed).map(|(p, o)| (p - o) * (p - o)).sum();
+    (sum / predictions.len() as f64).sqrt()
+}
+
+/// One group of a calibration table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bin {
+    /// Rows in the group.
+    pub rows: usize,
+    /// Lowest and highest score in it.
+    pub score_range: (f64, f64),
+    /// Mean score.
+    pub mean_score: f64,
+    /// Share of positive rows.
+    pub positive_rate: f64,
+}
+
+/// `groups` groups of (about) equal size by ascending score (ties kept in row order), with the observed
+/// share of `positive` rows in each: the calibration of a score.
+pub fn calibration(scores: &[f64], positive: &[bool], groups: usize) -> Vec<Bin> {
+    assert_eq!(scores.len(), positive.len());
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| scores[a].total_cmp(&scores[b]));
+    (0..groups)
+        .map(|g| &order[g * order.len() / groups..(g + 1) * order.len() / groups])
+        .filter(|rows| !rows.is_empty())
+        .map(|rows| {
+            let n = rows.len() as f64;
+            Bin {
+                rows: rows.len(),
+                score_range: (scores[rows[0]], scores[rows[rows.len() - 1]]),
+                mean_score: rows.iter().map(|&r| scores[r]).sum::<f64>() / n,
+                positive_rate: rows.iter().filter(|&&r| positive[r]).count() as f64 / n,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +148,17 @@ mod tests {
         let (m, s) = mean_std(&[1.0, 2.0, 3.0, 4.0]);
         assert_eq!(m, 2.5);
         assert!((s - (5.0f64 / 3.0).sqrt()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn rmse_and_calibration_of_hand_computed_cases() {
+        assert_eq!(rmse(&[1.0, 0.0], &[0.0, 0.0]), (0.5f64).sqrt());
+        let scores = [0.9, 0.1, 0.5, 0.3, 0.7, 0.2];
+        let positive = [false, true, false, true, false, false];
+        let bins = calibration(&scores, &positive, 3);
+        // Ascending: 0.1 (pos), 0.2 | 0.3 (pos), 0.5 | 0.7, 0.9.
+        assert_eq!(bins.iter().map(|b| b.positive_rate).collect::<Vec<_>>(), [0.5, 0.5, 0.0]);
+        assert_eq!(bins[2].score_range, (0.7, 0.9));
+        assert!((bins[0].mean_score - 0.15).abs() < 1e-12);
     }
 }

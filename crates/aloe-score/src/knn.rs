@@ -21,8 +21,16 @@ pub struct Neighbour {
 pub fn nearest(points: &[ModelPoint], query: &[u16; DIMENSIONS], k: usize) -> Vec<Neighbour> {
     let mut all: Vec<Neighbour> =
         points.iter().map(|p| Neighbour { distance_squared: p.distance_squared(query), label: p.label() }).collect();
+    // Partition around the k-th first (linear), then sort only the winners: the order is total on
+    // (distance, label), so the result is the same as sorting everything.
+    if k < all.len() {
+        if k == 0 {
+            return Vec::new();
+        }
+        all.select_nth_unstable(k - 1);
+        all.truncate(k);
+    }
     all.sort_unstable();
-    all.truncate(k);
     all
 }
 

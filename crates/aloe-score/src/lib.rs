@@ -9,9 +9,17 @@
 //!   ANCL and OSC-w labels that come out of it.
 //! - [`score`]: `getScore` end to end: cold start, the query as if the loan were approved, the k-NN answer.
 //! - [`synthetic`]: seeded synthetic points for benchmarks and tests.
+//! - [`account`]: monthly card statements (bill, payment, repayment status) replayed as loans and payments
+//!   through the [`Ledger`], so that off-chain histories get the contract's own ratios and labels.
+//! - [`coldstart`]: the cold-start model from such histories: a point's ratios from its first months and
+//!   labels from the rest plus the next month, a client's score from its latest months, through `getScore`.
+//! - [`model_file`]: the versioned, SHA-256-hashed k-NN model file that `aloe model knn` builds and uploads.
 
+pub mod account;
+pub mod coldstart;
 pub mod knn;
 pub mod ledger;
+pub mod model_file;
 pub mod point;
 pub mod score;
 pub mod synthetic;

@@ -27,6 +27,11 @@ impl Request {
     pub fn daily_rate(&self) -> u128 {
         self.installment * DAY / u128::from(self.period)
     }
+
+    /// The loan's duration in seconds: the OSC window its score is read at.
+    pub fn duration(&self) -> u64 {
+        self.num_payments * self.period
+    }
 }
 
 /// An asset's cold-start limits (governance); `None` in [`get_score`] means unconfigured: no limit.
@@ -64,12 +69,17 @@ pub fn get_score(
     if ledger.first_loan_at == 0 && small {
         return fico;
     }
-    let mut at_now = ledger.clone();
-    at_now.accumulate(now);
-    let scheduled = request.installment * u128::from(request.num_payments);
-    let query = at_now.ratios(now, scheduled, request.daily_rate(), request.amount);
-    let duration = request.num_payments * request.period;
+    let query = query_vector(ledger, now, request);
+    let duration = request.duration();
     let old = score_set(model.old, &query, model.k, duration);
     let new = score_set(model.new, &query, model.k, duration);
     combine(old, model.old.len() as u64, new, model.new.len() as u64).unwrap_or(fico)
+}
+
+/// The ratios getScore looks up: the ledger accumulated to `now`, as if `request` were approved.
+pub fn query_vector(ledger: &Ledger, now: u64, request: &Request) -> [u16; 5] {
+    let mut at_now = ledger.clone();
+    at_now.accumulate(now);
+    let scheduled = request.installment * u128::from(request.num_payments);
+    at_now.ratios(now, scheduled, request.daily_rate(), request.amount)
 }

@@ -24,7 +24,7 @@ enum Command {
     Gas(commands::gas::Args),
     /// Benchmarks: `knn` prints the k-NN scan's gas per model size beside a naive baseline.
     Bench(commands::bench::Args),
-    /// Train, evaluate and use the credit models (`aloe model mlp train|eval|score`).
+    /// Train, evaluate and use the credit models (`aloe model mlp ...`, `aloe model knn ...`).
     Model(commands::model::Args),
     /// The notary's service (`aloe notary serve`).
     #[command(subcommand)]

@@ -6,6 +6,7 @@ mod bad_input;
 mod escrow;
 mod gas;
 mod knn;
+mod knn_upload;
 mod ledger;
 mod lifecycle;
 mod schedule;

@@ -5,6 +5,7 @@ pub(crate) mod demo;
 pub(crate) mod deploy;
 pub(crate) mod gas;
 pub(crate) mod identity;
+pub(crate) mod knn_model;
 pub(crate) mod model;
 
 use aloe_chain::{Chain, EmbeddedChain, RpcChain, dev_signers};

@@ -1,5 +1,5 @@
 //! `aloe model mlp train|eval|score`: the German-credit MLP of `aloe-ml` (training, the evaluation
-//! table of BENCHMARKS.md, scoring a file of applicants).
+//! table of BENCHMARKS.md, scoring a file of applicants); `aloe model knn ...` is in `knn_model.rs`.
 
 use std::path::{Path, PathBuf};
 
@@ -21,6 +21,9 @@ enum Kind {
     /// The MLP credit model (German credit data, fixed point for the circuit).
     #[command(subcommand)]
     Mlp(Mlp),
+    /// The cold-start k-NN model (Taiwan payment histories): build, eval, upload, verify.
+    #[command(subcommand)]
+    Knn(super::knn_model::Knn),
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -108,7 +111,7 @@ struct ScoreArgs {
 }
 
 /// Write `contents` to a temporary file beside `path`, then rename it into place.
-fn write_atomically(path: &Path, contents: &str) -> anyhow::Result<()> {
+pub(crate) fn write_atomically(path: &Path, contents: &str) -> anyhow::Result<()> {
     let name = path.file_name().with_context(|| format!("{} is not a file name", path.display()))?;
     let tmp = path.with_file_name(format!(".{}.{}.tmp", name.to_string_lossy(), std::process::id()));
     std::fs::write(&tmp, contents).with_context(|| format!("writing {}", tmp.display()))?;
@@ -116,7 +119,10 @@ fn write_atomically(path: &Path, contents: &str) -> anyhow::Result<()> {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
-    let Kind::Mlp(command) = args.kind;
+    let command = match args.kind {
+        Kind::Mlp(command) => command,
+        Kind::Knn(command) => return super::knn_model::run(command),
+    };
     match command {
         Mlp::Train(args) => {
             let config = args.hyper.apply();

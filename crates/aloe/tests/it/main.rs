@@ -1,5 +1,5 @@
 //! The `aloe` binary end to end: the demo on the embedded chain, deploy to anvil from a keystore, the
-//! credit model (train, score).
+//! credit model (train, score), the cold-start k-NN model (build, upload, resume, verify).
 
 use std::process::Command;
 
@@ -121,5 +121,92 @@ fn model_mlp_train_then_score_rejects_bad_rows_and_tampered_models() {
     let out = score(&good, &tampered);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("content hash mismatch"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn run_ok(command: &mut Command) -> String {
+    let out = command.output().unwrap();
+    let printed = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{printed}");
+    printed
+}
+
+/// Builds a small cold-start model (1,200 clients, three chunks) into `dir`.
+fn small_knn_model(dir: &std::path::Path, k: &str) -> std::path::PathBuf {
+    let model = dir.join(format!("knn-{k}.json"));
+    let printed = run_ok(aloe().args(["model", "knn", "build", "--size", "1200", "--k", k, "--out"]).arg(&model));
+    assert!(printed.contains("from 1200 clients"), "{printed}");
+    model
+}
+
+#[test]
+fn model_knn_build_then_upload_on_the_embedded_chain_verifies_and_refuses_a_tampered_file() {
+    let dir = std::env::temp_dir().join(format!("aloe-knn-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let model = small_knn_model(&dir, "5");
+    let printed = run_ok(aloe().args(["model", "knn", "upload", "--model"]).arg(&model));
+    assert!(printed.contains("verified: the published model equals the model file"), "{printed}");
+    assert!(printed.contains("getScore (the benchmark's borrower)"), "{printed}");
+    // One packed point altered: the content hash no longer matches.
+    let text = std::fs::read_to_string(&model).unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    json["payload"]["points"][0] = serde_json::json!("0x1");
+    std::fs::write(&model, json.to_string()).unwrap();
+    let out = aloe().args(["model", "knn", "upload", "--model"]).arg(&model).output().unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("content hash mismatch"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+#[ignore = "needs anvil: run scripts/test, or set ALOE_ANVIL_URL and pass --include-ignored"]
+fn model_knn_upload_to_a_node_resumes_after_an_interruption_and_verifies() {
+    let url = std::env::var("ALOE_ANVIL_URL").expect("ALOE_ANVIL_URL");
+    let dir = std::env::temp_dir().join(format!("aloe-knn-rpc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let key = dev_signer(22);
+    let password = "knn upload";
+    let (_, name) =
+        PrivateKeySigner::encrypt_keystore(&dir, &mut rand_core_rng(), key.to_bytes(), password, None).unwrap();
+    let keystore = dir.join(name);
+    let mut chain = RpcChain::connect(&url, vec![key.clone()]).unwrap();
+    chain.set_balance(key.address(), U256::from(10u64).pow(U256::from(21))).unwrap();
+    let deployment = dir.join("deployment.json");
+    let with_key = |c: &mut Command| {
+        c.arg("--keystore").arg(&keystore).env("ALOE_KEYSTORE_PASSWORD", password);
+    };
+    let mut deploy = aloe();
+    deploy.args(["deploy", "--rpc-url", &url, "--out"]).arg(&deployment);
+    with_key(&mut deploy);
+    run_ok(&mut deploy);
+    let model = small_knn_model(&dir, "7");
+    let upload = |extra: &[&str]| {
+        let mut c = aloe();
+        c.args(["model", "knn", "upload", "--rpc-url", &url, "--deployment"]).arg(&deployment);
+        c.arg("--model").arg(&model).args(extra);
+        with_key(&mut c);
+        run_ok(&mut c)
+    };
+    let first = upload(&["--max-chunks", "1"]);
+    assert!(first.contains("0 chunks already staged, 1 staged now") && first.contains("not published yet"), "{first}");
+    let mut staging = aloe();
+    staging.args(["model", "knn", "verify", "--staging", "--rpc-url", &url, "--deployment"]).arg(&deployment);
+    let staged = run_ok(staging.arg("--model").arg(&model));
+    assert!(staged.contains("the 1 staged chunks of 3 equal"), "{staged}");
+    let second = upload(&[]);
+    assert!(second.contains("1 chunks already staged") && second.contains("verified"), "{second}");
+    let verify = |file: &std::path::Path| {
+        aloe()
+            .args(["model", "knn", "verify", "--rpc-url", &url, "--deployment"])
+            .arg(&deployment)
+            .arg("--model")
+            .arg(file)
+            .output()
+            .unwrap()
+    };
+    assert!(verify(&model).status.success());
+    let other = verify(&small_knn_model(&dir, "8"));
+    assert!(!other.status.success());
+    assert!(String::from_utf8_lossy(&other.stderr).contains("k is 7 on chain, 8 in the file"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
