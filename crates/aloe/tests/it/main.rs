@@ -1,6 +1,8 @@
 //! The `aloe` binary end to end: the demo on the embedded chain, deploy to anvil from a keystore, the
 //! credit model (train, score), the cold-start k-NN model (build, upload, resume, verify).
 
+mod escrow;
+
 use std::process::Command;
 
 use alloy::signers::local::PrivateKeySigner;

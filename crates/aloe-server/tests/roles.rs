@@ -1,0 +1,222 @@
+//! The escrow parties over `ChainRegistry`: a notary, three auditors (t = 2) and a lender on one embedded
+//! chain, through the real contracts: register, default, release, reveal; and the refusals (an
+//! unreachable auditor, the same address or identity twice, a forged request, release before the default,
+//! a stranger's key).
+
+use std::sync::{Arc, Mutex};
+
+use alloy_primitives::{Address, B256, Bytes, U256};
+use alloy_signer_local::PrivateKeySigner;
+use aloe_chain::{Chain, ChainLog, EmbeddedChain, LogFilter, Receipt, Snapshot, TxRequest};
+use aloe_contracts::{Auditor as OnChainAuditor, LoanTerms, Protocol, lifecycle::whole};
+use aloe_identity::{
+    Error, Result,
+    encryption::DecryptionKey,
+    escrow::AuditorInfo,
+    identity::TagKey,
+    messages::Signed,
+    roles::{
+        auditor::Auditor,
+        lender,
+        notary::{Courier, Notary, Registration, sign_request},
+    },
+    store::{AuditorStore, NotaryStore},
+};
+use aloe_server::registry::ChainRegistry;
+use rand::{SeedableRng, rngs::StdRng};
+
+const SSN: &str = "078-05-1120";
+
+/// One embedded chain shared by every party (each has its own registry, as separate services would).
+#[derive(Clone)]
+struct SharedChain(Arc<Mutex<EmbeddedChain>>);
+
+impl SharedChain {
+    fn lock(&self) -> std::sync::MutexGuard<'_, EmbeddedChain> {
+        self.0.lock().unwrap()
+    }
+}
+
+impl Chain for SharedChain {
+    fn backend(&self) -> &'static str {
+        "embedded (shared)"
+    }
+    fn chain_id(&mut self) -> aloe_chain::Result<u64> {
+        self.lock().chain_id()
+    }
+    fn send(&mut self, tx: TxRequest) -> aloe_chain::Result<Receipt> {
+        self.lock().send(tx)
+    }
+    fn call(&mut self, tx: TxRequest) -> aloe_chain::Result<Bytes> {
+        self.lock().call(tx)
+    }
+    fn estimate_gas(&mut self, tx: TxRequest) -> aloe_chain::Result<u64> {
+        self.lock().estimate_gas(tx)
+    }
+    fn balance(&mut self, account: Address) -> aloe_chain::Result<U256> {
+        self.lock().balance(account)
+    }
+    fn code(&mut self, account: Address) -> aloe_chain::Result<Bytes> {
+        self.lock().code(account)
+    }
+    fn block_number(&mut self) -> aloe_chain::Result<u64> {
+        self.lock().block_number()
+    }
+    fn logs(&mut self, filter: &LogFilter) -> aloe_chain::Result<Vec<ChainLog>> {
+        self.lock().logs(filter)
+    }
+    fn timestamp(&mut self) -> aloe_chain::Result<u64> {
+        self.lock().timestamp()
+    }
+    fn advance_time(&mut self, seconds: u64) -> aloe_chain::Result<u64> {
+        self.lock().advance_time(seconds)
+    }
+    fn set_balance(&mut self, account: Address, amount: U256) -> aloe_chain::Result<()> {
+        self.lock().set_balance(account, amount)
+    }
+    fn snapshot(&mut self) -> aloe_chain::Result<Snapshot> {
+        self.lock().snapshot()
+    }
+    fn revert_to(&mut self, snapshot: Snapshot) -> aloe_chain::Result<()> {
+        self.lock().revert_to(snapshot)
+    }
+}
+
+/// Auditors reached directly, each with its own registry (the services reach them over HTTP); the
+/// `down` ones refuse as an unreachable one would.
+struct Direct {
+    auditors: Vec<(Auditor, ChainRegistry)>,
+    down: Vec<Address>,
+}
+
+impl Courier for Direct {
+    fn deliver(&mut self, auditor: &AuditorInfo, message: &Signed) -> Result<()> {
+        if self.down.contains(&auditor.account) {
+            return Err(Error::refused("connection refused"));
+        }
+        let (service, registry) =
+            self.auditors.iter_mut().find(|(a, _)| a.address() == auditor.account).expect("a listed auditor");
+        service.receive(registry, message)
+    }
+}
+
+fn signer(byte: u8) -> PrivateKeySigner {
+    PrivateKeySigner::from_bytes(&B256::repeat_byte(byte)).unwrap()
+}
+
+#[test]
+fn register_default_reveal_and_every_refusal() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = StdRng::seed_from_u64(7);
+    let chain = SharedChain(Arc::new(Mutex::new(EmbeddedChain::new())));
+    let owner = signer(1).address();
+    let protocol = Protocol::deploy(&mut chain.clone(), owner).unwrap();
+    let registry = || ChainRegistry::new(Box::new(chain.clone()), protocol);
+    let notary_key = signer(2);
+    protocol.bureau.add_notary(&mut chain.clone(), owner, notary_key.address()).unwrap();
+    let notary = Notary::new(
+        notary_key,
+        TagKey::random(&mut rng),
+        NotaryStore::open(&dir.path().join("notary.sqlite")).unwrap(),
+    );
+
+    let auditors: Vec<(Auditor, ChainRegistry)> = (0..3u8)
+        .map(|i| {
+            let store = AuditorStore::open(&dir.path().join(format!("auditor{i}.sqlite"))).unwrap();
+            (Auditor::new(signer(0x10 + i), store), registry())
+        })
+        .collect();
+    let set = auditors
+        .iter()
+        .map(|(a, _)| OnChainAuditor { account: a.address(), encryptionKey: B256::from(a.encryption_key().0) })
+        .collect();
+    protocol.identity_escrow.set_auditors(&mut chain.clone(), owner, set, 2).unwrap();
+    let down = auditors[2].0.address();
+    let mut courier = Direct { auditors, down: vec![] };
+
+    let borrower = signer(0x20);
+    let now = chain.clone().timestamp().unwrap();
+    let domain = (protocol.chain_id, protocol.identity_escrow.address);
+    let registration = |who: &PrivateKeySigner, id: &str| Registration {
+        national_id: id.into(),
+        attributes_commitment: None,
+        request: sign_request(who, notary.address(), 720, now, domain).unwrap(),
+    };
+    let fico_ok = |f: u16| (300..=850).contains(&f);
+    let mut notary_registry = registry();
+
+    // An unreachable auditor: nothing registered, and a retry succeeds.
+    courier.down = vec![down];
+    let first = notary.register(&mut notary_registry, &mut courier, &registration(&borrower, SSN), fico_ok, &mut rng);
+    assert!(first.unwrap_err().to_string().contains("nothing was registered"));
+    assert!(protocol.bureau.verify_unused_address(&mut chain.clone(), borrower.address()).is_ok());
+    courier.down.clear();
+    notary.register(&mut notary_registry, &mut courier, &registration(&borrower, SSN), fico_ok, &mut rng).unwrap();
+
+    // The same address again, and the same identity behind a fresh address: refused before anything is sent.
+    let again = notary.register(&mut notary_registry, &mut courier, &registration(&borrower, SSN), fico_ok, &mut rng);
+    assert!(again.unwrap_err().to_string().contains("already registered"));
+    let twin =
+        notary.register(&mut notary_registry, &mut courier, &registration(&signer(0x21), SSN), fico_ok, &mut rng);
+    assert!(twin.unwrap_err().to_string().contains("already registered address"));
+    // A request signed by someone else than the address it names.
+    let mut forged = registration(&signer(0x22), "111-22-3333");
+    forged.request = sign_request(&signer(0x23), notary.address(), 720, now, domain).unwrap();
+    forged.request.message = registration(&signer(0x22), "x").request.message;
+    assert!(notary.register(&mut notary_registry, &mut courier, &forged, fico_ok, &mut rng).is_err());
+
+    // The notary's store holds no identifier and no share.
+    for file in ["notary.sqlite", "notary.sqlite-wal"] {
+        let bytes = std::fs::read(dir.path().join(file)).unwrap_or_default();
+        assert!(!bytes.windows(SSN.len()).any(|w| w == SSN.as_bytes()), "identifier in the notary's {file}");
+    }
+
+    // A loan the borrower defaults on; the lender has a key.
+    let (lender_a, stranger) = (signer(0x30), signer(0x31));
+    let mut c = chain.clone();
+    for who in [borrower.address(), lender_a.address(), owner] {
+        c.set_balance(who, whole(100)).unwrap();
+    }
+    let terms = LoanTerms {
+        asset: Address::ZERO,
+        totalAmount: whole(10).to(),
+        intRatePerMil: 10,
+        numPayments: 3,
+        secondsBetweenPayments: 30 * 86_400,
+        minCreditScore: 0,
+        fundDate: alloy_primitives::Uint::from(now + 86_400),
+        gracePeriod: 86_400,
+        creatorFeePerMil: 0,
+    };
+    let loan = protocol.bureau.create_loan(&mut c, owner, terms).unwrap().value;
+    loan.invest(&mut c, lender_a.address(), whole(10)).unwrap();
+    loan.borrow(&mut c, borrower.address(), whole(10)).unwrap();
+    loan.disburse(&mut c, borrower.address()).unwrap();
+    let lender_key = DecryptionKey::derive(lender_a.to_bytes().as_slice());
+    protocol.identity_escrow.set_encryption_key(&mut c, lender_a.address(), B256::from(lender_key.public().0)).unwrap();
+    let mut lender_registry = registry();
+    let reveal = |registry: &mut ChainRegistry, key: &DecryptionKey, who: Address| {
+        lender::reveal(registry, key, who, loan.address, borrower.address())
+    };
+
+    // Before the default: auditors release nothing, the lender learns nothing.
+    for (auditor, registry) in &mut courier.auditors {
+        assert!(auditor.release_pass(registry, &mut rng).unwrap().released.is_empty());
+    }
+    assert!(reveal(&mut lender_registry, &lender_key, lender_a.address()).is_err());
+
+    c.advance_time(40 * 86_400).unwrap();
+    protocol.bureau.report_default(&mut c, owner, loan.address, borrower.address()).unwrap();
+    // Two of three auditors answer (the third is down): enough. Each releases once.
+    for (auditor, registry) in &mut courier.auditors[..2] {
+        let report = auditor.release_pass(registry, &mut rng).unwrap();
+        assert_eq!(report.released, vec![(loan.address, borrower.address(), vec![lender_a.address()])]);
+        assert!(auditor.release_pass(registry, &mut rng).unwrap().released.is_empty(), "released once");
+    }
+    let identity = reveal(&mut lender_registry, &lender_key, lender_a.address()).unwrap();
+    assert_eq!(identity.expose(), SSN);
+    // A stranger's key opens nothing, and nothing was released to the stranger.
+    let stranger_key = DecryptionKey::derive(stranger.to_bytes().as_slice());
+    assert!(reveal(&mut lender_registry, &stranger_key, stranger.address()).is_err());
+    assert!(reveal(&mut lender_registry, &stranger_key, lender_a.address()).is_err());
+}

@@ -1,0 +1,252 @@
+//! The identity escrow as separate processes against anvil: a notary and three auditors (t = 2), each
+//! `aloe … serve` on its own data directory and port; a borrower registers with `aloe borrower register`,
+//! defaults, and the lender reveals with `aloe lender reveal` while one auditor is down. Refused, with
+//! nothing leaked or changed: a replayed registration, the same identity on a fresh address, a delivery
+//! from a forged notary, a reveal before the default, and a reveal by someone who did not lend.
+
+use std::{
+    net::TcpListener,
+    path::{Path, PathBuf},
+    process::Child,
+    time::{Duration, Instant},
+};
+
+use alloy::signers::local::PrivateKeySigner;
+use alloy_primitives::Address;
+use aloe_chain::{Chain, RpcChain, dev_signer};
+use aloe_contracts::{LoanTerms, Protocol, lifecycle::whole};
+use aloe_identity::{
+    escrow::{self, AuditorInfo, AuditorSet},
+    identity::{NationalId, TagKey},
+    messages::{self, Signed},
+};
+
+use super::{aloe, rand_core_rng};
+
+const PASSWORD: &str = "escrow test";
+const SSN: &str = "219-09-9999";
+
+/// A service process, killed when dropped.
+struct Service {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn info(url: &str) -> Option<aloe_server::Info> {
+    reqwest::blocking::get(format!("{url}/v1/info")).ok()?.json().ok()
+}
+
+fn start(role: &str, dir: &Path, url: &str, deployment: &Path, extra: &[String]) -> Service {
+    let port = free_port();
+    let data = dir.join(format!("{role}-{port}"));
+    let log = std::fs::File::create(dir.join(format!("{role}-{port}.log"))).unwrap();
+    let child = aloe()
+        .args([role, "serve", "--rpc-url", url, "--deployment"])
+        .arg(deployment)
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .args(extra)
+        .env("ALOE_SERVICE_PASSWORD", PASSWORD)
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    let service = Service { child, url: format!("http://127.0.0.1:{port}") };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while info(&service.url).is_none() {
+        assert!(Instant::now() < deadline, "{role} did not start; see {}", dir.display());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    service
+}
+
+fn keystore(dir: &Path, key: &PrivateKeySigner) -> PathBuf {
+    let (_, name) =
+        PrivateKeySigner::encrypt_keystore(dir, &mut rand_core_rng(), key.to_bytes(), PASSWORD, None).unwrap();
+    dir.join(name)
+}
+
+/// `aloe <args> --rpc-url --deployment --keystore` as `key`'s owner; the output and whether it succeeded.
+fn as_user(args: &[&str], url: &str, deployment: &Path, keystore: &Path) -> (bool, String) {
+    let out = aloe()
+        .args(args)
+        .args(["--rpc-url", url, "--deployment"])
+        .arg(deployment)
+        .arg("--keystore")
+        .arg(keystore)
+        .env("ALOE_KEYSTORE_PASSWORD", PASSWORD)
+        .env("ALOE_NATIONAL_ID", SSN)
+        .output()
+        .unwrap();
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+fn files_contain(dir: &Path, needle: &[u8]) -> bool {
+    std::fs::read_dir(dir).unwrap().flatten().any(|entry| {
+        let path = entry.path();
+        if path.is_dir() {
+            files_contain(&path, needle)
+        } else {
+            std::fs::read(&path).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+        }
+    })
+}
+
+#[test]
+#[ignore = "needs anvil: run scripts/test, or set ALOE_ANVIL_URL and pass --include-ignored"]
+fn notary_and_auditors_as_processes_register_and_reveal_only_to_lenders() {
+    let url = std::env::var("ALOE_ANVIL_URL").expect("ALOE_ANVIL_URL");
+    let dir = tempfile::tempdir().unwrap();
+    let dir = dir.path();
+    // Accounts of their own (the other anvil tests use 0..=22).
+    let (owner, borrower, lender, stranger, twin) =
+        (dev_signer(40), dev_signer(41), dev_signer(42), dev_signer(43), dev_signer(44));
+    let mut chain = RpcChain::connect(&url, vec![owner.clone()]).unwrap();
+    for who in [&owner, &borrower, &lender, &stranger, &twin] {
+        chain.set_balance(who.address(), whole(1_000)).unwrap();
+    }
+    let protocol = Protocol::deploy(&mut chain, owner.address()).unwrap();
+    let deployment = dir.join("deployment.json");
+    std::fs::write(&deployment, serde_json::to_string(&protocol).unwrap()).unwrap();
+
+    // Three auditors and a notary, each its own process; the owner lists them.
+    let auditors: Vec<Service> =
+        (0..3).map(|_| start("auditor", dir, &url, &deployment, &["--poll-seconds".into(), "1".into()])).collect();
+    let urls: Vec<String> = auditors.iter().map(|a| a.url.clone()).collect();
+    for service in &auditors {
+        chain.set_balance(info(&service.url).unwrap().address, whole(10)).unwrap();
+    }
+    let owner_keystore = keystore(dir, &owner);
+    let mut set_auditors = vec!["escrow", "set-auditors", "--threshold", "2"];
+    for u in &urls {
+        set_auditors.extend(["--auditor", u.as_str()]);
+    }
+    let (ok, out) = as_user(&set_auditors, &url, &deployment, &owner_keystore);
+    assert!(ok && out.contains("auditor set 1 (2 of 3)"), "{out}");
+    let notary_args: Vec<String> = urls.iter().flat_map(|u| ["--auditor".to_owned(), u.clone()]).collect();
+    let notary = start("notary", dir, &url, &deployment, &notary_args);
+    let notary_address = info(&notary.url).unwrap().address;
+    chain.set_balance(notary_address, whole(10)).unwrap();
+    protocol.bureau.add_notary(&mut chain, owner.address(), notary_address).unwrap();
+
+    // Register; the same request again and the same identity on a fresh address are refused.
+    let borrower_keystore = keystore(dir, &borrower);
+    let register = ["borrower", "register", "--fico", "720", "--notary", notary.url.as_str()];
+    let (ok, out) = as_user(&register, &url, &deployment, &borrower_keystore);
+    assert!(ok && out.contains("registered"), "{out}");
+    let (ok, out) = as_user(&register, &url, &deployment, &borrower_keystore);
+    assert!(!ok && out.contains("already registered"), "{out}");
+    let (ok, out) = as_user(&register, &url, &deployment, &keystore(dir, &twin));
+    assert!(!ok && out.contains("this identity already registered address"), "{out}");
+    assert!(protocol.bureau.verify_unused_address(&mut chain, twin.address()).is_ok(), "the twin got a ledger");
+
+    // A delivery signed by someone who is not a notary: refused with 401, nothing stored.
+    let set = AuditorSet {
+        epoch: 1,
+        threshold: 2,
+        auditors: urls
+            .iter()
+            .zip(1u8..)
+            .map(|(u, index)| {
+                let i = info(u).unwrap();
+                AuditorInfo {
+                    account: i.address,
+                    index,
+                    encryption_key: aloe_identity::encryption::EncryptionKey(i.encryption_key.unwrap().0),
+                }
+            })
+            .collect(),
+    };
+    let forger = PrivateKeySigner::random();
+    let mut rng = rand_core_rng();
+    let fake = escrow::create(
+        Address::repeat_byte(0x77),
+        &NationalId::new("000").unwrap(),
+        &TagKey::random(&mut rng),
+        &set,
+        chain.timestamp().unwrap(),
+        &mut rng,
+    )
+    .unwrap();
+    let signed = Signed::sign(
+        &fake.deliveries[0],
+        &messages::domain(protocol.chain_id, protocol.identity_escrow.address),
+        &forger,
+    )
+    .unwrap();
+    let response =
+        reqwest::blocking::Client::new().post(format!("{}/v1/deliveries", urls[0])).json(&signed).send().unwrap();
+    assert_eq!(response.status(), 401);
+    let body: serde_json::Value = response.json().unwrap();
+    assert!(body["error"].as_str().unwrap().contains("not a notary"), "{body}");
+
+    // A loan: the lender funds it, the borrower takes it and never pays (one payment, due in a minute).
+    let now = chain.timestamp().unwrap();
+    let terms = LoanTerms {
+        asset: Address::ZERO,
+        totalAmount: whole(10).to(),
+        intRatePerMil: 10,
+        numPayments: 1,
+        secondsBetweenPayments: 60,
+        minCreditScore: 0,
+        fundDate: alloy_primitives::Uint::from(now + 86_400),
+        gracePeriod: 0,
+        creatorFeePerMil: 0,
+    };
+    let loan = protocol.bureau.create_loan(&mut chain, owner.address(), terms).unwrap().value;
+    let mut lender_chain = RpcChain::connect(&url, vec![lender.clone(), borrower.clone()]).unwrap();
+    loan.invest(&mut lender_chain, lender.address(), whole(10)).unwrap();
+    loan.borrow(&mut lender_chain, borrower.address(), whole(10)).unwrap();
+    loan.disburse(&mut lender_chain, borrower.address()).unwrap();
+    let lender_keystore = keystore(dir, &lender);
+    let (ok, out) = as_user(&["lender", "set-key"], &url, &deployment, &lender_keystore);
+    assert!(ok, "{out}");
+    let loan_address = loan.address.to_string();
+    let reveal = ["lender", "reveal", "--loan", loan_address.as_str(), "--borrower"];
+    let borrower_address = borrower.address().to_string();
+    let reveal: Vec<&str> = reveal.iter().copied().chain([borrower_address.as_str()]).collect();
+
+    // Not in default: nothing is released, the lender learns nothing.
+    let (ok, out) = as_user(&reveal, &url, &deployment, &lender_keystore);
+    assert!(!ok && out.contains("no share was released"), "{out}");
+
+    // Two minutes later the default is confirmed; one auditor is down, the other two release.
+    chain.advance_time(120).unwrap();
+    protocol.bureau.report_default(&mut chain, owner.address(), loan.address, borrower.address()).unwrap();
+    let mut auditors = auditors;
+    drop(auditors.pop());
+    for service in &auditors {
+        let response =
+            reqwest::blocking::Client::new().post(format!("{}/v1/release-pass", service.url)).send().unwrap();
+        assert!(response.status().is_success());
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let revealed = loop {
+        let (ok, out) = as_user(&reveal, &url, &deployment, &lender_keystore);
+        if ok || Instant::now() > deadline {
+            break out;
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    assert_eq!(revealed.trim(), SSN);
+
+    // Someone who did not lend gets nothing.
+    let (ok, out) = as_user(&reveal, &url, &deployment, &keystore(dir, &stranger));
+    assert!(!ok && out.contains("no share was released"), "{out}");
+    // No service wrote the identifier anywhere, in any file.
+    drop(auditors);
+    drop(notary);
+    assert!(!files_contain(dir, SSN.as_bytes()), "the identifier is on disk");
+}
