@@ -87,6 +87,10 @@ impl Chain for SharedChain {
 struct Direct {
     auditors: Vec<(Auditor, ChainRegistry)>,
     down: Vec<Address>,
+    /// Every message delivered, to replay.
+    delivered: Vec<(AuditorInfo, Signed)>,
+    /// The owner starts a new auditor set right after the last delivery (so the registration reverts).
+    race: Option<(SharedChain, Protocol, Address, Vec<OnChainAuditor>)>,
 }
 
 impl Courier for Direct {
@@ -96,7 +100,14 @@ impl Courier for Direct {
         }
         let (service, registry) =
             self.auditors.iter_mut().find(|(a, _)| a.address() == auditor.account).expect("a listed auditor");
-        service.receive(registry, message)
+        service.receive(registry, message)?;
+        self.delivered.push((auditor.clone(), message.clone()));
+        if usize::from(auditor.index) == self.auditors.len()
+            && let Some((mut chain, protocol, owner, set)) = self.race.take()
+        {
+            protocol.identity_escrow.set_auditors(&mut chain, owner, set, 2).unwrap();
+        }
+        Ok(())
     }
 }
 
@@ -126,13 +137,13 @@ fn register_default_reveal_and_every_refusal() {
             (Auditor::new(signer(0x10 + i), store), registry())
         })
         .collect();
-    let set = auditors
+    let set: Vec<OnChainAuditor> = auditors
         .iter()
         .map(|(a, _)| OnChainAuditor { account: a.address(), encryptionKey: B256::from(a.encryption_key().0) })
         .collect();
-    protocol.identity_escrow.set_auditors(&mut chain.clone(), owner, set, 2).unwrap();
+    protocol.identity_escrow.set_auditors(&mut chain.clone(), owner, set.clone(), 2).unwrap();
     let down = auditors[2].0.address();
-    let mut courier = Direct { auditors, down: vec![] };
+    let mut courier = Direct { auditors, down: vec![], delivered: vec![], race: None };
 
     let borrower = signer(0x20);
     let now = chain.clone().timestamp().unwrap();
@@ -151,7 +162,20 @@ fn register_default_reveal_and_every_refusal() {
     assert!(first.unwrap_err().to_string().contains("nothing was registered"));
     assert!(protocol.bureau.verify_unused_address(&mut chain.clone(), borrower.address()).is_ok());
     courier.down.clear();
+    // The chain refuses halfway (the auditor set changed while the shares travelled): nothing registered,
+    // and the auditors' copies of that split are never used.
+    courier.race = Some((chain.clone(), protocol, owner, set));
+    let raced = notary.register(&mut notary_registry, &mut courier, &registration(&borrower, SSN), fico_ok, &mut rng);
+    assert!(raced.unwrap_err().to_string().contains("StaleAuditorSet"));
+    assert!(protocol.bureau.verify_unused_address(&mut chain.clone(), borrower.address()).is_ok());
+    let stale = courier.delivered.len();
     notary.register(&mut notary_registry, &mut courier, &registration(&borrower, SSN), fico_ok, &mut rng).unwrap();
+    assert_eq!(protocol.identity_escrow.identity_of(&mut chain.clone(), borrower.address()).unwrap().epoch, 2);
+
+    // A delivery sent again is a replay, refused.
+    let (auditor, message) = courier.delivered[stale].clone();
+    let replay = courier.deliver(&auditor, &message).unwrap_err().to_string();
+    assert!(replay.contains("replayed"), "{replay}");
 
     // The same address again, and the same identity behind a fresh address: refused before anything is sent.
     let again = notary.register(&mut notary_registry, &mut courier, &registration(&borrower, SSN), fico_ok, &mut rng);
