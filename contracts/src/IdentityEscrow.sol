@@ -22,7 +22,8 @@ import {Events} from "./libraries/Events.sol";
 ///      created, so no reentrancy guard is needed.
 contract IdentityEscrow is IIdentityEscrow, Ownable2Step {
     uint256 internal constant MAX_AUDITORS = 16;
-    uint256 internal constant MAX_SEALED_SHARE = 1024;
+    /// A released share is about 600 bytes for t = 2 and grows 33 bytes per extra auditor of the threshold.
+    uint256 internal constant MAX_SEALED_SHARE = 2048;
 
     /// @inheritdoc IIdentityEscrow
     address public immutable bureau;

@@ -284,7 +284,7 @@ contract IdentityEscrowTest is BaseTest {
         _expectReleaseRevert(
             AUDITOR_1, address(loan), lenders, ciphertexts, abi.encodeWithSelector(Errors.InvalidRelease.selector)
         );
-        ciphertexts[1] = new bytes(1025);
+        ciphertexts[1] = new bytes(2049);
         _expectReleaseRevert(
             AUDITOR_1, address(loan), lenders, ciphertexts, abi.encodeWithSelector(Errors.InvalidRelease.selector)
         );

@@ -162,6 +162,6 @@ library Errors {
     error NoEncryptionKey(address lender);
     /// @notice An encryption key cannot be zero.
     error InvalidEncryptionKey();
-    /// @notice Lenders and ciphertexts pair one to one, at least one, each ciphertext 1 to 1024 bytes.
+    /// @notice Lenders and ciphertexts pair one to one, at least one, each ciphertext 1 to 2048 bytes.
     error InvalidRelease();
 }
