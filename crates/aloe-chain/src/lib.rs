@@ -6,6 +6,8 @@
 //! - [`RpcChain`]: an alloy provider over HTTP to anvil or any Ethereum node, signing with local
 //!   keys ([`alloy::signers::local::PrivateKeySigner`], from a keystore in production).
 //!
+//! [`SharedChain`] lets several parties in one process (a notary, auditors, lenders) share either.
+//!
 //! Callers build a [`TxRequest`], [`Chain::send`] it and read the [`Receipt`]'s gas and logs, or
 //! [`Chain::call`] it read-only for return data. A revert comes back as [`Error::Reverted`] with the
 //! raw revert data, which `aloe-contracts` decodes into the protocol's custom errors.
@@ -26,12 +28,14 @@ mod dev;
 mod embedded;
 mod error;
 mod rpc;
+mod shared;
 mod types;
 
 pub use dev::{dev_signer, dev_signers};
 pub use embedded::{EmbeddedChain, GENESIS_TIMESTAMP};
 pub use error::{Error, Result};
 pub use rpc::RpcChain;
+pub use shared::SharedChain;
 pub use types::{ChainLog, LogFilter, Receipt, Snapshot, TxRequest};
 
 use alloy_primitives::{Address, Bytes, U256};

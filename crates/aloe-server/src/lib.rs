@@ -4,15 +4,18 @@
 //! - [`keys`]: a service's keys in its data directory, encrypted at rest (Web3 Secret Storage, scrypt).
 //! - [`notary`]: `POST /v1/registrations`, delivering to the auditors over HTTP ([`notary::HttpCourier`]).
 //! - [`auditor`]: `POST /v1/deliveries`, and a loop that releases shares after confirmed defaults.
+//! - [`in_process`]: the same parties in one process; [`walkthrough`]: the escrow narrated for `aloe demo`.
 //!
 //! Every handler runs the synchronous role logic on a blocking thread (the chain and the store are
 //! synchronous), one request at a time per service: a registration or a release is a few chain calls.
 
 pub mod auditor;
 mod error;
+pub mod in_process;
 pub mod keys;
 pub mod notary;
 pub mod registry;
+pub mod walkthrough;
 
 pub use error::{ApiError, Error};
 

@@ -3,14 +3,12 @@
 //! unreachable auditor, the same address or identity twice, a forged request, release before the default,
 //! a stranger's key).
 
-use std::sync::{Arc, Mutex};
-
-use alloy_primitives::{Address, B256, Bytes, U256};
+use alloy_primitives::{Address, B256};
 use alloy_signer_local::PrivateKeySigner;
-use aloe_chain::{Chain, ChainLog, EmbeddedChain, LogFilter, Receipt, Snapshot, TxRequest};
+use aloe_chain::{Chain, EmbeddedChain, SharedChain};
 use aloe_contracts::{Auditor as OnChainAuditor, LoanTerms, Protocol, lifecycle::whole};
 use aloe_identity::{
-    Error, Result,
+    Result,
     encryption::DecryptionKey,
     escrow::AuditorInfo,
     identity::TagKey,
@@ -22,71 +20,15 @@ use aloe_identity::{
     },
     store::{AuditorStore, NotaryStore},
 };
-use aloe_server::registry::ChainRegistry;
+use aloe_server::{in_process::InProcessCourier, registry::ChainRegistry};
 use rand::{SeedableRng, rngs::StdRng};
 
 const SSN: &str = "078-05-1120";
 
-/// One embedded chain shared by every party (each has its own registry, as separate services would).
-#[derive(Clone)]
-struct SharedChain(Arc<Mutex<EmbeddedChain>>);
-
-impl SharedChain {
-    fn lock(&self) -> std::sync::MutexGuard<'_, EmbeddedChain> {
-        self.0.lock().unwrap()
-    }
-}
-
-impl Chain for SharedChain {
-    fn backend(&self) -> &'static str {
-        "embedded (shared)"
-    }
-    fn chain_id(&mut self) -> aloe_chain::Result<u64> {
-        self.lock().chain_id()
-    }
-    fn send(&mut self, tx: TxRequest) -> aloe_chain::Result<Receipt> {
-        self.lock().send(tx)
-    }
-    fn call(&mut self, tx: TxRequest) -> aloe_chain::Result<Bytes> {
-        self.lock().call(tx)
-    }
-    fn estimate_gas(&mut self, tx: TxRequest) -> aloe_chain::Result<u64> {
-        self.lock().estimate_gas(tx)
-    }
-    fn balance(&mut self, account: Address) -> aloe_chain::Result<U256> {
-        self.lock().balance(account)
-    }
-    fn code(&mut self, account: Address) -> aloe_chain::Result<Bytes> {
-        self.lock().code(account)
-    }
-    fn block_number(&mut self) -> aloe_chain::Result<u64> {
-        self.lock().block_number()
-    }
-    fn logs(&mut self, filter: &LogFilter) -> aloe_chain::Result<Vec<ChainLog>> {
-        self.lock().logs(filter)
-    }
-    fn timestamp(&mut self) -> aloe_chain::Result<u64> {
-        self.lock().timestamp()
-    }
-    fn advance_time(&mut self, seconds: u64) -> aloe_chain::Result<u64> {
-        self.lock().advance_time(seconds)
-    }
-    fn set_balance(&mut self, account: Address, amount: U256) -> aloe_chain::Result<()> {
-        self.lock().set_balance(account, amount)
-    }
-    fn snapshot(&mut self) -> aloe_chain::Result<Snapshot> {
-        self.lock().snapshot()
-    }
-    fn revert_to(&mut self, snapshot: Snapshot) -> aloe_chain::Result<()> {
-        self.lock().revert_to(snapshot)
-    }
-}
-
 /// Auditors reached directly, each with its own registry (the services reach them over HTTP); the
 /// `down` ones refuse as an unreachable one would.
 struct Direct {
-    auditors: Vec<(Auditor, ChainRegistry)>,
-    down: Vec<Address>,
+    inner: InProcessCourier,
     /// Every message delivered, to replay.
     delivered: Vec<(AuditorInfo, Signed)>,
     /// The owner starts a new auditor set right after the last delivery (so the registration reverts).
@@ -95,14 +37,9 @@ struct Direct {
 
 impl Courier for Direct {
     fn deliver(&mut self, auditor: &AuditorInfo, message: &Signed) -> Result<()> {
-        if self.down.contains(&auditor.account) {
-            return Err(Error::refused("connection refused"));
-        }
-        let (service, registry) =
-            self.auditors.iter_mut().find(|(a, _)| a.address() == auditor.account).expect("a listed auditor");
-        service.receive(registry, message)?;
+        self.inner.deliver(auditor, message)?;
         self.delivered.push((auditor.clone(), message.clone()));
-        if usize::from(auditor.index) == self.auditors.len()
+        if usize::from(auditor.index) == self.inner.auditors.len()
             && let Some((mut chain, protocol, owner, set)) = self.race.take()
         {
             protocol.identity_escrow.set_auditors(&mut chain, owner, set, 2).unwrap();
@@ -119,7 +56,7 @@ fn signer(byte: u8) -> PrivateKeySigner {
 fn register_default_reveal_and_every_refusal() {
     let dir = tempfile::tempdir().unwrap();
     let mut rng = StdRng::seed_from_u64(7);
-    let chain = SharedChain(Arc::new(Mutex::new(EmbeddedChain::new())));
+    let chain = SharedChain::new(Box::new(EmbeddedChain::new()));
     let owner = signer(1).address();
     let protocol = Protocol::deploy(&mut chain.clone(), owner).unwrap();
     let registry = || ChainRegistry::new(Box::new(chain.clone()), protocol);
@@ -143,25 +80,24 @@ fn register_default_reveal_and_every_refusal() {
         .collect();
     protocol.identity_escrow.set_auditors(&mut chain.clone(), owner, set.clone(), 2).unwrap();
     let down = auditors[2].0.address();
-    let mut courier = Direct { auditors, down: vec![], delivered: vec![], race: None };
+    let mut courier = Direct { inner: InProcessCourier { auditors, offline: vec![] }, delivered: vec![], race: None };
 
     let borrower = signer(0x20);
     let now = chain.clone().timestamp().unwrap();
     let domain = (protocol.chain_id, protocol.identity_escrow.address);
     let registration = |who: &PrivateKeySigner, id: &str| Registration {
         national_id: id.into(),
-        attributes_commitment: None,
         request: sign_request(who, notary.address(), 720, now, domain).unwrap(),
     };
     let fico_ok = |f: u16| (300..=850).contains(&f);
     let mut notary_registry = registry();
 
     // An unreachable auditor: nothing registered, and a retry succeeds.
-    courier.down = vec![down];
+    courier.inner.offline = vec![down];
     let first = notary.register(&mut notary_registry, &mut courier, &registration(&borrower, SSN), fico_ok, &mut rng);
     assert!(first.unwrap_err().to_string().contains("nothing was registered"));
     assert!(protocol.bureau.verify_unused_address(&mut chain.clone(), borrower.address()).is_ok());
-    courier.down.clear();
+    courier.inner.offline.clear();
     // The chain refuses halfway (the auditor set changed while the shares travelled): nothing registered,
     // and the auditors' copies of that split are never used.
     courier.race = Some((chain.clone(), protocol, owner, set));
@@ -224,7 +160,7 @@ fn register_default_reveal_and_every_refusal() {
     };
 
     // Before the default: auditors release nothing, the lender learns nothing.
-    for (auditor, registry) in &mut courier.auditors {
+    for (auditor, registry) in &mut courier.inner.auditors {
         assert!(auditor.release_pass(registry, &mut rng).unwrap().released.is_empty());
     }
     assert!(reveal(&mut lender_registry, &lender_key, lender_a.address()).is_err());
@@ -232,7 +168,7 @@ fn register_default_reveal_and_every_refusal() {
     c.advance_time(40 * 86_400).unwrap();
     protocol.bureau.report_default(&mut c, owner, loan.address, borrower.address()).unwrap();
     // Two of three auditors answer (the third is down): enough. Each releases once.
-    for (auditor, registry) in &mut courier.auditors[..2] {
+    for (auditor, registry) in &mut courier.inner.auditors[..2] {
         let report = auditor.release_pass(registry, &mut rng).unwrap();
         assert_eq!(report.released, vec![(loan.address, borrower.address(), vec![lender_a.address()])]);
         assert!(auditor.release_pass(registry, &mut rng).unwrap().released.is_empty(), "released once");

@@ -26,9 +26,6 @@ pub const REQUEST_LIFETIME: u64 = 3_600;
 pub struct Registration {
     /// The national identifier (sent over TLS to the notary only).
     pub national_id: String,
-    /// A commitment to the model attributes for the private-decision proof, if any.
-    #[serde(default)]
-    pub attributes_commitment: Option<B256>,
     /// The [`RegistrationRequest`], signed by the borrower's address.
     pub request: Signed,
 }
@@ -120,9 +117,10 @@ impl Notary {
                 return Err(Error::refused(format!("{detail}; nothing was registered, retry")));
             }
         }
-        let attributes = registration.attributes_commitment.unwrap_or_default();
+        // The attributes commitment is the notary's to compute over attributes it verified (the
+        // private-decision proof binds to it); until that circuit exists it is left empty.
         if let Err(error) =
-            registry.register(self.address(), request.borrower, request.ficoScore, &escrow.commitment, attributes)
+            registry.register(self.address(), request.borrower, request.ficoScore, &escrow.commitment, B256::ZERO)
         {
             self.store.log(request.borrower, "failed", &format!("chain refused: {error}"), now)?;
             return Err(error);

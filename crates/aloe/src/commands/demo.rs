@@ -1,6 +1,8 @@
-//! `aloe demo`: the lifecycle scenario, narrated.
+//! `aloe demo`: the lifecycle scenario, then the identity escrow's walkthrough, narrated.
 
+use aloe_chain::{Chain, SharedChain};
 use aloe_contracts::lifecycle;
+use aloe_server::walkthrough;
 use anyhow::Context;
 
 use super::{dev_chain, format_units};
@@ -14,14 +16,20 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
-    let mut chain = dev_chain(args.rpc_url.as_deref())?;
+    let chain = SharedChain::new(dev_chain(args.rpc_url.as_deref())?);
     println!("Aloe demo on the {} chain\n", chain.backend());
     let mut step = 0;
-    let report = lifecycle::run(chain.as_mut(), &mut |line| {
+    let mut say = |line: String| {
         step += 1;
         println!("{step:>2}. {line}");
-    })
-    .context("the lifecycle scenario failed")?;
+    };
+    let report = lifecycle::run(&mut chain.clone(), &mut say).context("the lifecycle scenario failed")?;
+    // The parties' stores live for the demo only.
+    let stores = std::env::temp_dir().join(format!("aloe-demo-{}", std::process::id()));
+    std::fs::create_dir_all(&stores).with_context(|| format!("creating {}", stores.display()))?;
+    let escrow = walkthrough::run(&chain, report.protocol, report.protocol.owner, &stores, &mut say);
+    std::fs::remove_dir_all(&stores).with_context(|| format!("removing {}", stores.display()))?;
+    escrow.context("the identity escrow walkthrough failed")?;
 
     println!("\nBalances (ETH, aUSD), before -> after:");
     println!(

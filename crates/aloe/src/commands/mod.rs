@@ -11,11 +11,11 @@ pub(crate) mod model;
 use aloe_chain::{Chain, EmbeddedChain, RpcChain, dev_signers};
 use anyhow::Context;
 
-/// The number of development accounts the scenarios use.
-const DEV_ACCOUNTS: usize = 10;
+/// The number of development accounts the scenarios use (the lifecycle's ten, the escrow walkthrough's seven).
+const DEV_ACCOUNTS: usize = aloe_server::walkthrough::ACCOUNTS.end;
 
 /// The embedded chain, or a development node at `rpc_url` signing with the development keys.
-pub(crate) fn dev_chain(rpc_url: Option<&str>) -> anyhow::Result<Box<dyn Chain>> {
+pub(crate) fn dev_chain(rpc_url: Option<&str>) -> anyhow::Result<Box<dyn Chain + Send>> {
     Ok(match rpc_url {
         None => Box::new(EmbeddedChain::new()),
         Some(url) => {

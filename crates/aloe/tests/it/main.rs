@@ -18,7 +18,16 @@ fn demo_runs_the_lifecycle_and_prints_balances_and_gas() {
     let out = aloe().arg("demo").output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
-    for expected in ["DefaultConfirmed", "NotInDefault", "ScoreBelowMinimum", "Balances", "makePayment (ether)"] {
+    for expected in [
+        "DefaultConfirmed",
+        "NotInDefault",
+        "ScoreBelowMinimum",
+        "Balances",
+        "makePayment (ether)",
+        "the same identity on a fresh address is refused",
+        "the lender reconstructs the identity from 2 shares: 078-05-1120",
+        "someone who did not lend gets nothing",
+    ] {
         assert!(stdout.contains(expected), "missing {expected:?} in\n{stdout}");
     }
 }

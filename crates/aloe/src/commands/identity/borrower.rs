@@ -41,7 +41,7 @@ pub(crate) fn register(args: RegisterArgs) -> anyhow::Result<()> {
         bail!("{} is not a notary of this deployment", args.notary);
     }
     let request = sign_request(&borrower, notary.address, args.fico, registry.now()?, domain)?;
-    let registration = Registration { national_id, attributes_commitment: None, request };
+    let registration = Registration { national_id, request };
     let response = reqwest::blocking::Client::new()
         .post(format!("{}/v1/registrations", args.notary))
         .json(&registration)
