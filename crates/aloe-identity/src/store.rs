@@ -190,6 +190,32 @@ impl AuditorStore {
         Ok(())
     }
 
+    /// Deliveries received before `received_before`: (borrower, registration id, digest).
+    pub fn deliveries_before(&self, received_before: u64) -> Result<Vec<(Address, B256, B256)>> {
+        let mut statement =
+            self.0.prepare("SELECT borrower, registration_id, digest FROM deliveries WHERE received_at < ?1")?;
+        let rows = statement.query_map([received_before as i64], |row| {
+            Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?, row.get::<_, Vec<u8>>(2)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (borrower, id, digest) = row?;
+            if let (Ok(borrower), 32, 32) = (borrower.parse(), id.len(), digest.len()) {
+                out.push((borrower, B256::from_slice(&id), B256::from_slice(&digest)));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Deletes one delivery (a split the chain never recorded).
+    pub fn delete_delivery(&self, borrower: Address, registration_id: B256) -> Result<()> {
+        self.0.execute(
+            "DELETE FROM deliveries WHERE borrower = ?1 AND registration_id = ?2",
+            params![borrower.to_string(), registration_id.as_slice()],
+        )?;
+        Ok(())
+    }
+
     /// The next block to scan for defaults.
     pub fn cursor(&self) -> Result<u64> {
         let block: Option<i64> =

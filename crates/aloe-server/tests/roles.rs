@@ -171,6 +171,9 @@ fn register_default_reveal_and_every_refusal() {
     for (auditor, registry) in &mut courier.inner.auditors[..2] {
         let report = auditor.release_pass(registry, &mut rng).unwrap();
         assert_eq!(report.released, vec![(loan.address, borrower.address(), vec![lender_a.address()])]);
+        // Forty days on, the splits the chain never recorded (the unreachable-auditor attempt, the raced
+        // one) are deleted; the live one stays.
+        assert_eq!(report.pruned, 2);
         assert!(auditor.release_pass(registry, &mut rng).unwrap().released.is_empty(), "released once");
     }
     let identity = reveal(&mut lender_registry, &lender_key, lender_a.address()).unwrap();
@@ -179,4 +182,11 @@ fn register_default_reveal_and_every_refusal() {
     let stranger_key = DecryptionKey::derive(stranger.to_bytes().as_slice());
     assert!(reveal(&mut lender_registry, &stranger_key, stranger.address()).is_err());
     assert!(reveal(&mut lender_registry, &stranger_key, lender_a.address()).is_err());
+
+    // The offline auditor prunes its one unrecorded split when it comes back; every auditor keeps the live one.
+    let record = protocol.identity_escrow.identity_of(&mut c, borrower.address()).unwrap();
+    for ((auditor, registry), expected) in courier.inner.auditors.iter_mut().zip([0, 0, 1]) {
+        assert_eq!(auditor.prune(registry).unwrap(), expected);
+        assert!(auditor.store().delivery_for(borrower.address(), record.escrowDigest).unwrap().is_some());
+    }
 }

@@ -17,6 +17,9 @@ use crate::{
 
 /// How old a delivery may be when it arrives, in seconds (chain time).
 pub const DELIVERY_LIFETIME: u64 = 86_400;
+/// How long a delivery the chain has not recorded is kept (a registration in flight, or one that failed
+/// and was retried with a fresh split): after this it can never become live, so it is deleted.
+pub const UNRECORDED_RETENTION: u64 = 7 * 86_400;
 
 /// What one pass over the confirmed defaults did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -25,6 +28,8 @@ pub struct ReleaseReport {
     pub released: Vec<(Address, Address, Vec<Address>)>,
     /// Lenders still waiting (no encryption key yet), to retry on the next pass.
     pub waiting: Vec<(Address, Address, Address)>,
+    /// Deliveries deleted because the chain never recorded them (see [`UNRECORDED_RETENTION`]).
+    pub pruned: usize,
 }
 
 /// An auditor: its account, its decryption key (derived from the account key) and its store.
@@ -94,6 +99,23 @@ impl Auditor {
         Ok(())
     }
 
+    /// Deletes the deliveries older than [`UNRECORDED_RETENTION`] whose digest is not the one the chain
+    /// recorded for their borrower: shares of splits that never became live are not kept.
+    pub fn prune(&self, registry: &mut dyn Registry) -> Result<usize> {
+        let now = registry.now()?;
+        let mut pruned = 0;
+        for (borrower, registration_id, digest) in
+            self.store.deliveries_before(now.saturating_sub(UNRECORDED_RETENTION))?
+        {
+            let live = registry.identity_of(borrower)?.is_some_and(|record| record.escrow_digest == digest);
+            if !live {
+                self.store.delete_delivery(borrower, registration_id)?;
+                pruned += 1;
+            }
+        }
+        Ok(pruned)
+    }
+
     /// Scans the chain for confirmed defaults since the last pass and releases this auditor's share to
     /// every lender of each defaulted loan that has a key and was not served yet.
     pub fn release_pass(
@@ -107,7 +129,7 @@ impl Auditor {
         }
         self.store.set_cursor(latest + 1)?;
 
-        let mut report = ReleaseReport::default();
+        let mut report = ReleaseReport { pruned: self.prune(registry)?, ..ReleaseReport::default() };
         for (loan, borrower) in self.store.defaults()? {
             let Some(identity) = registry.identity_of(borrower)? else { continue };
             let Some(stored) = self.store.delivery_for(borrower, identity.escrow_digest)? else { continue };
