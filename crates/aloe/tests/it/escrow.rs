@@ -1,6 +1,7 @@
 //! The identity escrow as separate processes against anvil: a notary and three auditors (t = 2), each
-//! `aloe … serve` on its own data directory and port; a borrower registers with `aloe borrower register`,
-//! defaults, and the lender reveals with `aloe lender reveal` while one auditor is down. Refused, with
+//! `aloe … serve` on its own data directory and port. Two borrowers register with `aloe borrower
+//! register`; each defaults, and the lender reveals with `aloe lender reveal`: the first time with every
+//! auditor up, the second with one down. Refused, with
 //! nothing leaked or changed: a replayed registration, the same identity on a fresh address, a delivery
 //! from a forged notary, a reveal before the default, and a reveal by someone who did not lend.
 
@@ -25,6 +26,7 @@ use super::{aloe, rand_core_rng};
 
 const PASSWORD: &str = "escrow test";
 const SSN: &str = "219-09-9999";
+const SECOND_SSN: &str = "457-55-5462";
 
 /// A service process, killed when dropped.
 struct Service {
@@ -79,7 +81,17 @@ fn keystore(dir: &Path, key: &PrivateKeySigner) -> PathBuf {
 }
 
 /// `aloe <args> --rpc-url --deployment --keystore` as `key`'s owner; the output and whether it succeeded.
-fn as_user(args: &[&str], url: &str, deployment: &Path, keystore: &Path) -> (bool, String) {
+fn as_user(args: &[impl AsRef<std::ffi::OsStr>], url: &str, deployment: &Path, keystore: &Path) -> (bool, String) {
+    as_user_with_id(args, url, deployment, keystore, SSN)
+}
+
+fn as_user_with_id(
+    args: &[impl AsRef<std::ffi::OsStr>],
+    url: &str,
+    deployment: &Path,
+    keystore: &Path,
+    id: &str,
+) -> (bool, String) {
     let out = aloe()
         .args(args)
         .args(["--rpc-url", url, "--deployment"])
@@ -87,7 +99,7 @@ fn as_user(args: &[&str], url: &str, deployment: &Path, keystore: &Path) -> (boo
         .arg("--keystore")
         .arg(keystore)
         .env("ALOE_KEYSTORE_PASSWORD", PASSWORD)
-        .env("ALOE_NATIONAL_ID", SSN)
+        .env("ALOE_NATIONAL_ID", id)
         .output()
         .unwrap();
     (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
@@ -111,10 +123,10 @@ fn notary_and_auditors_as_processes_register_and_reveal_only_to_lenders() {
     let dir = tempfile::tempdir().unwrap();
     let dir = dir.path();
     // Accounts of their own (the other anvil tests use 0..=22).
-    let (owner, borrower, lender, stranger, twin) =
-        (dev_signer(40), dev_signer(41), dev_signer(42), dev_signer(43), dev_signer(44));
+    let (owner, borrower, lender, stranger, twin, second) =
+        (dev_signer(40), dev_signer(41), dev_signer(42), dev_signer(43), dev_signer(44), dev_signer(45));
     let mut chain = RpcChain::connect(&url, vec![owner.clone()]).unwrap();
-    for who in [&owner, &borrower, &lender, &stranger, &twin] {
+    for who in [&owner, &borrower, &lender, &stranger, &twin, &second] {
         chain.set_balance(who.address(), whole(1_000)).unwrap();
     }
     let protocol = Protocol::deploy(&mut chain, owner.address()).unwrap();
@@ -192,61 +204,109 @@ fn notary_and_auditors_as_processes_register_and_reveal_only_to_lenders() {
     let body: serde_json::Value = response.json().unwrap();
     assert!(body["error"].as_str().unwrap().contains("not a notary"), "{body}");
 
-    // A loan: the lender funds it, the borrower takes it and never pays (one payment, due in a minute).
-    let now = chain.timestamp().unwrap();
-    let terms = LoanTerms {
-        asset: Address::ZERO,
-        totalAmount: whole(10).to(),
-        intRatePerMil: 10,
-        numPayments: 1,
-        secondsBetweenPayments: 60,
-        minCreditScore: 0,
-        fundDate: alloy_primitives::Uint::from(now + 86_400),
-        gracePeriod: 0,
-        creatorFeePerMil: 0,
-    };
-    let loan = protocol.bureau.create_loan(&mut chain, owner.address(), terms).unwrap().value;
-    let mut lender_chain = RpcChain::connect(&url, vec![lender.clone(), borrower.clone()]).unwrap();
-    loan.invest(&mut lender_chain, lender.address(), whole(10)).unwrap();
-    loan.borrow(&mut lender_chain, borrower.address(), whole(10)).unwrap();
-    loan.disburse(&mut lender_chain, borrower.address()).unwrap();
+    // A second borrower, registered while every auditor is up.
+    let (ok, out) = as_user_with_id(&register, &url, &deployment, &keystore(dir, &second), SECOND_SSN);
+    assert!(ok, "{out}");
+
     let lender_keystore = keystore(dir, &lender);
     let (ok, out) = as_user(&["lender", "set-key"], &url, &deployment, &lender_keystore);
     assert!(ok, "{out}");
-    let loan_address = loan.address.to_string();
-    let reveal = ["lender", "reveal", "--loan", loan_address.as_str(), "--borrower"];
-    let borrower_address = borrower.address().to_string();
-    let reveal: Vec<&str> = reveal.iter().copied().chain([borrower_address.as_str()]).collect();
+    let ctx = Context {
+        url: &url,
+        deployment: &deployment,
+        protocol,
+        owner: &owner,
+        lender: &lender,
+        lender_keystore: &lender_keystore,
+    };
 
-    // Not in default: nothing is released, the lender learns nothing.
-    let (ok, out) = as_user(&reveal, &url, &deployment, &lender_keystore);
+    // Round one: every auditor answers. Before the default nothing is released; after it, the lender reveals.
+    let first_loan = ctx.defaulting_loan(&mut chain, &borrower);
+    let (ok, out) = as_user(&ctx.reveal_args(first_loan, &borrower), &url, &deployment, &lender_keystore);
+    assert!(!ok && out.contains("no share was released"), "{out}");
+    assert_eq!(ctx.default_and_reveal(&mut chain, first_loan, &borrower, &auditors), SSN);
+    // Someone who did not lend gets nothing.
+    let (ok, out) = as_user(&ctx.reveal_args(first_loan, &borrower), &url, &deployment, &keystore(dir, &stranger));
     assert!(!ok && out.contains("no share was released"), "{out}");
 
-    // Two minutes later the default is confirmed; one auditor is down, the other two release.
-    chain.advance_time(120).unwrap();
-    protocol.bureau.report_default(&mut chain, owner.address(), loan.address, borrower.address()).unwrap();
+    // Round two: one auditor is down; the other two suffice.
     let mut auditors = auditors;
     drop(auditors.pop());
-    for service in &auditors {
-        let response =
-            reqwest::blocking::Client::new().post(format!("{}/v1/release-pass", service.url)).send().unwrap();
-        assert!(response.status().is_success());
-    }
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let revealed = loop {
-        let (ok, out) = as_user(&reveal, &url, &deployment, &lender_keystore);
-        if ok || Instant::now() > deadline {
-            break out;
-        }
-        std::thread::sleep(Duration::from_millis(500));
-    };
-    assert_eq!(revealed.trim(), SSN);
+    let second_loan = ctx.defaulting_loan(&mut chain, &second);
+    assert_eq!(ctx.default_and_reveal(&mut chain, second_loan, &second, &auditors), SECOND_SSN);
 
-    // Someone who did not lend gets nothing.
-    let (ok, out) = as_user(&reveal, &url, &deployment, &keystore(dir, &stranger));
-    assert!(!ok && out.contains("no share was released"), "{out}");
-    // No service wrote the identifier anywhere, in any file.
+    // No service wrote either identifier anywhere, in any file.
     drop(auditors);
     drop(notary);
-    assert!(!files_contain(dir, SSN.as_bytes()), "the identifier is on disk");
+    assert!(
+        !files_contain(dir, SSN.as_bytes()) && !files_contain(dir, SECOND_SSN.as_bytes()),
+        "an identifier is on disk"
+    );
+}
+
+/// What the two rounds share.
+struct Context<'a> {
+    url: &'a str,
+    deployment: &'a Path,
+    protocol: Protocol,
+    owner: &'a PrivateKeySigner,
+    lender: &'a PrivateKeySigner,
+    lender_keystore: &'a Path,
+}
+
+impl Context<'_> {
+    /// A one-payment loan due in a minute, funded by the lender and taken by `borrower`.
+    fn defaulting_loan(&self, chain: &mut RpcChain, borrower: &PrivateKeySigner) -> Address {
+        let now = chain.timestamp().unwrap();
+        let terms = LoanTerms {
+            asset: Address::ZERO,
+            totalAmount: whole(10).to(),
+            intRatePerMil: 10,
+            numPayments: 1,
+            secondsBetweenPayments: 60,
+            minCreditScore: 0,
+            fundDate: alloy_primitives::Uint::from(now + 86_400),
+            gracePeriod: 0,
+            creatorFeePerMil: 0,
+        };
+        let loan = self.protocol.bureau.create_loan(chain, self.owner.address(), terms).unwrap().value;
+        let mut parties = RpcChain::connect(self.url, vec![self.lender.clone(), borrower.clone()]).unwrap();
+        loan.invest(&mut parties, self.lender.address(), whole(10)).unwrap();
+        loan.borrow(&mut parties, borrower.address(), whole(10)).unwrap();
+        loan.disburse(&mut parties, borrower.address()).unwrap();
+        loan.address
+    }
+
+    fn reveal_args(&self, loan: Address, borrower: &PrivateKeySigner) -> Vec<String> {
+        ["lender", "reveal", "--loan", &loan.to_string(), "--borrower", &borrower.address().to_string()]
+            .map(str::to_owned)
+            .to_vec()
+    }
+
+    /// Two minutes later the keeper reports the default; the running auditors look at the chain; the lender
+    /// reveals (retrying while the releases land). Returns what `aloe lender reveal` printed.
+    fn default_and_reveal(
+        &self,
+        chain: &mut RpcChain,
+        loan: Address,
+        borrower: &PrivateKeySigner,
+        auditors: &[Service],
+    ) -> String {
+        chain.advance_time(120).unwrap();
+        self.protocol.bureau.report_default(chain, self.owner.address(), loan, borrower.address()).unwrap();
+        for service in auditors {
+            let response =
+                reqwest::blocking::Client::new().post(format!("{}/v1/release-pass", service.url)).send().unwrap();
+            assert!(response.status().is_success());
+        }
+        let args = self.reveal_args(loan, borrower);
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let (ok, out) = as_user(&args, self.url, self.deployment, self.lender_keystore);
+            if ok || Instant::now() > deadline {
+                return out.trim().to_owned();
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
 }
