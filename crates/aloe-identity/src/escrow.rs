@@ -228,7 +228,7 @@ pub fn reconstruct(released: &[ReleasedShare], on_chain: &IdentityCommitment) ->
         package = Some(&candidate.package);
     }
     let Some(package) = package else {
-        return Err(Error::NotEnoughShares { valid: 0, threshold: 2 }).map_err(|e| with_rejections(e, &rejected));
+        return Err(with_rejections(Error::refused("no released share matches the on-chain record"), &rejected));
     };
     let threshold = usize::from(package.threshold);
     if valid.len() < threshold {
