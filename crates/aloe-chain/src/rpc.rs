@@ -185,7 +185,14 @@ impl Chain for RpcChain {
     }
 
     fn advance_time(&mut self, seconds: u64) -> Result<u64> {
-        let _: serde_json::Value = self.dev_method("advance_time", "evm_increaseTime", serde_json::json!([seconds]))?;
+        if seconds == 0 {
+            return self.timestamp();
+        }
+        // An absolute next timestamp (not evm_increaseTime): it also works on a node whose clock is frozen
+        // with anvil_setBlockTimestampInterval(0), as scripts/test runs anvil.
+        let target = self.timestamp()? + seconds;
+        let _: serde_json::Value =
+            self.dev_method("advance_time", "evm_setNextBlockTimestamp", serde_json::json!([target]))?;
         let _: serde_json::Value = self.dev_method("advance_time", "evm_mine", serde_json::json!([]))?;
         self.timestamp()
     }
