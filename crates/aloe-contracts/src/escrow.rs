@@ -7,7 +7,7 @@ use aloe_chain::{Chain, LogFilter};
 use crate::{
     Result, Sent,
     bindings::IdentityEscrow as abi,
-    tx::{deploy, events, send, view},
+    tx::{deploy, events, expect_event, send, view},
 };
 
 pub use abi::{Auditor, ShareReleased};
@@ -49,8 +49,8 @@ impl IdentityEscrow {
         threshold: u8,
     ) -> Result<Sent<u32>> {
         let sent = self.send(chain, owner, abi::setAuditorsCall { auditors, threshold })?;
-        let epoch = self.current_epoch(chain)?;
-        Ok(Sent { value: epoch, receipt: sent.receipt })
+        let changed = expect_event::<abi::setAuditorsCall, abi::AuditorSetChanged>(&sent.receipt, NAME, self.address)?;
+        Ok(Sent { value: changed.epoch, receipt: sent.receipt })
     }
 
     /// The current auditor set's epoch (0 before the first).

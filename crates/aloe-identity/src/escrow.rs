@@ -2,7 +2,7 @@
 //! its share for a lender, the lender reconstructs. Chain facts (the auditor set, the on-chain record)
 //! come in as arguments; the roles that fetch them live with the services.
 
-use alloy_primitives::{Address, B256, U256, keccak256};
+use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::SolValue;
 use rand::{CryptoRng, RngCore};
 
@@ -244,14 +244,4 @@ pub fn reconstruct(released: &[ReleasedShare], on_chain: &IdentityCommitment) ->
 
 fn with_rejections(error: Error, rejected: &[String]) -> Error {
     if rejected.is_empty() { error } else { Error::refused(format!("{error}; rejected: {}", rejected.join("; "))) }
-}
-
-/// The escrow digest of a package, exposed for stores that index deliveries by it.
-pub fn digest_of(delivery: &ShareDelivery) -> B256 {
-    delivery.package.digest()
-}
-
-/// keccak256 of a delivery's canonical encoding: its replay key.
-pub fn delivery_id(delivery: &ShareDelivery) -> B256 {
-    keccak256(delivery.abi_encode())
 }

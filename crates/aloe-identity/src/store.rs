@@ -80,10 +80,12 @@ impl AuditorStore {
                 notary TEXT NOT NULL,
                 signed_json TEXT NOT NULL,
                 received_at INTEGER NOT NULL,
+                recorded INTEGER NOT NULL DEFAULT 0,
                 PRIMARY KEY (borrower, registration_id)
             );
             CREATE TABLE IF NOT EXISTS defaults (
                 loan TEXT NOT NULL, borrower TEXT NOT NULL, block INTEGER NOT NULL,
+                served INTEGER NOT NULL DEFAULT 0,
                 PRIMARY KEY (loan, borrower)
             );
             CREATE TABLE IF NOT EXISTS releases (
@@ -132,17 +134,17 @@ impl AuditorStore {
         Ok(found.is_some())
     }
 
-    /// The delivery for `borrower` whose package has `digest` (the one the chain recorded).
-    pub fn delivery_for(&self, borrower: Address, digest: B256) -> Result<Option<StoredDelivery>> {
+    /// The delivery for `borrower` whose package has `digest` (the one the chain recorded): the notary-signed
+    /// message as received.
+    pub fn delivery_for(&self, borrower: Address, digest: B256) -> Result<Option<String>> {
         Ok(self
             .0
             .query_row(
-                "SELECT signed_json, notary FROM deliveries WHERE borrower = ?1 AND digest = ?2",
+                "SELECT signed_json FROM deliveries WHERE borrower = ?1 AND digest = ?2",
                 params![borrower.to_string(), digest.as_slice()],
-                |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)),
+                |row| row.get(0),
             )
-            .optional()?
-            .map(|(signed_json, notary)| StoredDelivery { signed_json, notary: notary.parse().unwrap_or_default() }))
+            .optional()?)
     }
 
     /// Notes a confirmed default to serve.
@@ -154,9 +156,9 @@ impl AuditorStore {
         Ok(())
     }
 
-    /// Every default seen: (loan, borrower).
-    pub fn defaults(&self) -> Result<Vec<(Address, Address)>> {
-        let mut statement = self.0.prepare("SELECT loan, borrower FROM defaults ORDER BY block")?;
+    /// The defaults not yet served: (loan, borrower).
+    pub fn pending_defaults(&self) -> Result<Vec<(Address, Address)>> {
+        let mut statement = self.0.prepare("SELECT loan, borrower FROM defaults WHERE served = 0 ORDER BY block")?;
         let rows = statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?)))?;
         let mut out = Vec::new();
         for row in rows {
@@ -164,6 +166,15 @@ impl AuditorStore {
             out.push((loan.parse().unwrap_or_default(), borrower.parse().unwrap_or_default()));
         }
         Ok(out)
+    }
+
+    /// Marks a default served: every lender has this auditor's share, or the auditor holds none to give.
+    pub fn mark_default_served(&self, loan: Address, borrower: Address) -> Result<()> {
+        self.0.execute(
+            "UPDATE defaults SET served = 1 WHERE loan = ?1 AND borrower = ?2",
+            params![loan.to_string(), borrower.to_string()],
+        )?;
+        Ok(())
     }
 
     /// Whether the share for `borrower`'s default on `loan` went to `lender` already.
@@ -190,10 +201,12 @@ impl AuditorStore {
         Ok(())
     }
 
-    /// Deliveries received before `received_before`: (borrower, registration id, digest).
-    pub fn deliveries_before(&self, received_before: u64) -> Result<Vec<(Address, B256, B256)>> {
-        let mut statement =
-            self.0.prepare("SELECT borrower, registration_id, digest FROM deliveries WHERE received_at < ?1")?;
+    /// Deliveries not yet seen recorded on-chain and received before `received_before`: (borrower,
+    /// registration id, digest).
+    pub fn unrecorded_before(&self, received_before: u64) -> Result<Vec<(Address, B256, B256)>> {
+        let mut statement = self.0.prepare(
+            "SELECT borrower, registration_id, digest FROM deliveries WHERE recorded = 0 AND received_at < ?1",
+        )?;
         let rows = statement.query_map([received_before as i64], |row| {
             Ok((row.get::<_, String>(0)?, row.get::<_, Vec<u8>>(1)?, row.get::<_, Vec<u8>>(2)?))
         })?;
@@ -205,6 +218,15 @@ impl AuditorStore {
             }
         }
         Ok(out)
+    }
+
+    /// Marks a delivery as the one the chain recorded (it is kept, and no longer checked).
+    pub fn mark_recorded(&self, borrower: Address, registration_id: B256) -> Result<()> {
+        self.0.execute(
+            "UPDATE deliveries SET recorded = 1 WHERE borrower = ?1 AND registration_id = ?2",
+            params![borrower.to_string(), registration_id.as_slice()],
+        )?;
+        Ok(())
     }
 
     /// Deletes one delivery (a split the chain never recorded).

@@ -2,10 +2,7 @@
 //! error naming the refusal), `POST /v1/release-pass` (look at the chain now), and a loop that does the
 //! same every few seconds.
 
-use std::{
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::time::Duration;
 
 use alloy_primitives::B256;
 use aloe_identity::{
@@ -15,7 +12,7 @@ use aloe_identity::{
 use axum::{Json, Router, extract::State, http::StatusCode, routing::get, routing::post};
 use rand::rngs::OsRng;
 
-use crate::{ApiError, Info, registry::ChainRegistry};
+use crate::{ApiError, Info, blocking::Exclusive, registry::ChainRegistry};
 
 struct Inner {
     auditor: Auditor,
@@ -24,7 +21,7 @@ struct Inner {
 
 /// The auditor service's state.
 #[derive(Clone)]
-pub struct AuditorService(Arc<Mutex<Inner>>);
+pub struct AuditorService(Exclusive<Inner>);
 
 impl std::fmt::Debug for AuditorService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -35,7 +32,7 @@ impl std::fmt::Debug for AuditorService {
 impl AuditorService {
     /// A service for `auditor` on `registry`'s chain.
     pub fn new(auditor: Auditor, registry: ChainRegistry) -> Self {
-        Self(Arc::new(Mutex::new(Inner { auditor, registry })))
+        Self(Exclusive::new(Inner { auditor, registry }))
     }
 
     /// The routes.
@@ -58,38 +55,27 @@ impl AuditorService {
     }
 
     async fn pass(&self) -> Result<serde_json::Value, ApiError> {
-        self.blocking(|inner| {
-            let report = inner.auditor.release_pass(&mut inner.registry, &mut OsRng)?;
-            for (loan, borrower, lenders) in &report.released {
-                tracing::info!(%loan, %borrower, lenders = lenders.len(), "share released");
-            }
-            Ok(serde_json::json!({
-                "released": report.released.iter().map(|(loan, borrower, lenders)| serde_json::json!({
-                    "loan": loan, "borrower": borrower, "lenders": lenders
-                })).collect::<Vec<_>>(),
-                "waiting": report.waiting.len(),
-            }))
-        })
-        .await
-    }
-
-    async fn blocking<T: Send + 'static>(
-        &self,
-        work: impl FnOnce(&mut Inner) -> Result<T, ApiError> + Send + 'static,
-    ) -> Result<T, ApiError> {
-        let inner = self.0.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = inner.lock().map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "poisoned".into()))?;
-            work(&mut guard)
-        })
-        .await
-        .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+        self.0
+            .run(|inner| {
+                let report = inner.auditor.release_pass(&mut inner.registry, &mut OsRng)?;
+                for (loan, borrower, lenders) in &report.released {
+                    tracing::info!(%loan, %borrower, lenders = lenders.len(), "share released");
+                }
+                Ok(serde_json::json!({
+                    "released": report.released.iter().map(|(loan, borrower, lenders)| serde_json::json!({
+                        "loan": loan, "borrower": borrower, "lenders": lenders
+                    })).collect::<Vec<_>>(),
+                    "waiting": report.waiting.len(),
+                }))
+            })
+            .await
     }
 }
 
 async fn info(State(service): State<AuditorService>) -> Result<Json<Info>, ApiError> {
     service
-        .blocking(|inner| {
+        .0
+        .run(|inner| {
             let (chain_id, escrow) = inner.registry.domain()?;
             Ok(Json(Info {
                 role: "auditor".into(),
@@ -104,7 +90,8 @@ async fn info(State(service): State<AuditorService>) -> Result<Json<Info>, ApiEr
 
 async fn receive(State(service): State<AuditorService>, Json(signed): Json<Signed>) -> Result<StatusCode, ApiError> {
     service
-        .blocking(move |inner| {
+        .0
+        .run(move |inner| {
             inner.auditor.receive(&mut inner.registry, &signed)?;
             Ok(StatusCode::CREATED)
         })

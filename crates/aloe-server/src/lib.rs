@@ -6,10 +6,11 @@
 //! - [`auditor`]: `POST /v1/deliveries`, and a loop that releases shares after confirmed defaults.
 //! - [`in_process`]: the same parties in one process; [`walkthrough`]: the escrow narrated for `aloe demo`.
 //!
-//! Every handler runs the synchronous role logic on a blocking thread (the chain and the store are
-//! synchronous), one request at a time per service: a registration or a release is a few chain calls.
+//! Every handler runs the synchronous role logic on a blocking thread, one request at a time per service
+//! (`blocking::Exclusive`): the chain and the store are synchronous, and a request is a few chain calls.
 
 pub mod auditor;
+mod blocking;
 mod error;
 pub mod in_process;
 pub mod keys;

@@ -1,7 +1,7 @@
 //! The notary's service: `GET /v1/info`, `POST /v1/registrations` (a borrower's signed request and
 //! national identifier; answers 201 with the epoch, or an error naming the refusal).
 
-use std::sync::{Arc, Mutex};
+use std::collections::HashMap;
 
 use alloy_primitives::Address;
 use aloe_identity::{
@@ -16,7 +16,7 @@ use aloe_identity::{
 use axum::{Json, Router, extract::State, http::StatusCode, routing::get, routing::post};
 use rand::rngs::OsRng;
 
-use crate::{ApiError, Info, registry::ChainRegistry};
+use crate::{ApiError, Info, blocking::Exclusive, registry::ChainRegistry};
 
 /// FICO scores a notary accepts (the contract's range).
 pub const FICO_RANGE: std::ops::RangeInclusive<u16> = 300..=850;
@@ -26,6 +26,8 @@ pub const FICO_RANGE: std::ops::RangeInclusive<u16> = 300..=850;
 #[derive(Debug)]
 pub struct HttpCourier {
     urls: Vec<String>,
+    /// Which URL answered as which auditor, learnt on the first delivery to an unknown one.
+    resolved: HashMap<Address, String>,
     client: reqwest::blocking::Client,
 }
 
@@ -36,7 +38,7 @@ impl HttpCourier {
             .timeout(std::time::Duration::from_secs(10))
             .build()
             .expect("a client with a timeout builds");
-        Self { urls, client }
+        Self { urls, resolved: HashMap::new(), client }
     }
 
     fn info(&self, url: &str) -> Result<Info, String> {
@@ -44,18 +46,25 @@ impl HttpCourier {
         response.error_for_status().map_err(|e| e.to_string())?.json::<Info>().map_err(|e| e.to_string())
     }
 
-    fn url_of(&self, auditor: Address) -> Result<&str, IdentityError> {
-        self.urls
-            .iter()
-            .find(|url| self.info(url).is_ok_and(|info| info.address == auditor))
-            .map(String::as_str)
+    /// The URL answering as `auditor`: remembered, else asked of every configured URL (once per miss).
+    fn url_of(&mut self, auditor: Address) -> Result<String, IdentityError> {
+        if !self.resolved.contains_key(&auditor) {
+            for url in &self.urls {
+                if let Ok(info) = self.info(url) {
+                    self.resolved.insert(info.address, url.clone());
+                }
+            }
+        }
+        self.resolved
+            .get(&auditor)
+            .cloned()
             .ok_or_else(|| IdentityError::refused(format!("no configured auditor URL answers as {auditor}")))
     }
 }
 
 impl Courier for HttpCourier {
     fn deliver(&mut self, auditor: &AuditorInfo, message: &Signed) -> aloe_identity::Result<()> {
-        let url = self.url_of(auditor.account)?.to_owned();
+        let url = self.url_of(auditor.account)?;
         let response = self
             .client
             .post(format!("{url}/v1/deliveries"))
@@ -79,7 +88,7 @@ struct Inner {
 
 /// The notary service's state.
 #[derive(Clone)]
-pub struct NotaryService(Arc<Mutex<Inner>>);
+pub struct NotaryService(Exclusive<Inner>);
 
 impl std::fmt::Debug for NotaryService {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -90,31 +99,19 @@ impl std::fmt::Debug for NotaryService {
 impl NotaryService {
     /// A service registering through `notary` on `registry`'s chain, delivering with `courier`.
     pub fn new(notary: Notary, registry: ChainRegistry, courier: HttpCourier) -> Self {
-        Self(Arc::new(Mutex::new(Inner { notary, registry, courier })))
+        Self(Exclusive::new(Inner { notary, registry, courier }))
     }
 
     /// The routes.
     pub fn router(self) -> Router {
         Router::new().route("/v1/info", get(info)).route("/v1/registrations", post(register)).with_state(self)
     }
-
-    async fn blocking<T: Send + 'static>(
-        &self,
-        work: impl FnOnce(&mut Inner) -> Result<T, ApiError> + Send + 'static,
-    ) -> Result<T, ApiError> {
-        let inner = self.0.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut guard = inner.lock().map_err(|_| ApiError(StatusCode::INTERNAL_SERVER_ERROR, "poisoned".into()))?;
-            work(&mut guard)
-        })
-        .await
-        .map_err(|e| ApiError(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
-    }
 }
 
 async fn info(State(service): State<NotaryService>) -> Result<Json<Info>, ApiError> {
     service
-        .blocking(|inner| {
+        .0
+        .run(|inner| {
             let (chain_id, escrow) = inner.registry.domain()?;
             Ok(Json(Info {
                 role: "notary".into(),
@@ -132,7 +129,8 @@ async fn register(
     Json(registration): Json<Registration>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
     service
-        .blocking(move |inner| {
+        .0
+        .run(move |inner| {
             let Inner { notary, registry, courier } = inner;
             let registered =
                 notary.register(registry, courier, &registration, |f| FICO_RANGE.contains(&f), &mut OsRng)?;

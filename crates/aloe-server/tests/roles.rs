@@ -175,6 +175,7 @@ fn register_default_reveal_and_every_refusal() {
         // one) are deleted; the live one stays.
         assert_eq!(report.pruned, 2);
         assert!(auditor.release_pass(registry, &mut rng).unwrap().released.is_empty(), "released once");
+        assert!(auditor.store().pending_defaults().unwrap().is_empty(), "a served default is not revisited");
     }
     let identity = reveal(&mut lender_registry, &lender_key, lender_a.address()).unwrap();
     assert_eq!(identity.expose(), SSN);

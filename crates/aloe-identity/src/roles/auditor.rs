@@ -105,10 +105,11 @@ impl Auditor {
         let now = registry.now()?;
         let mut pruned = 0;
         for (borrower, registration_id, digest) in
-            self.store.deliveries_before(now.saturating_sub(UNRECORDED_RETENTION))?
+            self.store.unrecorded_before(now.saturating_sub(UNRECORDED_RETENTION))?
         {
-            let live = registry.identity_of(borrower)?.is_some_and(|record| record.escrow_digest == digest);
-            if !live {
+            if registry.identity_of(borrower)?.is_some_and(|record| record.escrow_digest == digest) {
+                self.store.mark_recorded(borrower, registration_id)?;
+            } else {
                 self.store.delete_delivery(borrower, registration_id)?;
                 pruned += 1;
             }
@@ -130,19 +131,27 @@ impl Auditor {
         self.store.set_cursor(latest + 1)?;
 
         let mut report = ReleaseReport { pruned: self.prune(registry)?, ..ReleaseReport::default() };
-        for (loan, borrower) in self.store.defaults()? {
-            let Some(identity) = registry.identity_of(borrower)? else { continue };
-            let Some(stored) = self.store.delivery_for(borrower, identity.escrow_digest)? else { continue };
+        let (chain_id, escrow_address) = registry.domain()?;
+        let domain = messages::domain(chain_id, escrow_address);
+        for (loan, borrower) in self.store.pending_defaults()? {
+            // Registered borrowers only; and this auditor may hold no share of them (another set's epoch).
+            let held = match registry.identity_of(borrower)? {
+                Some(identity) => self.store.delivery_for(borrower, identity.escrow_digest)?,
+                None => None,
+            };
+            let Some(signed_json) = held else {
+                self.store.mark_default_served(loan, borrower)?;
+                continue;
+            };
             // The event is chain data, but the decision rests on the loan's state, read here.
             if !registry.is_defaulted(loan, borrower)? {
                 continue;
             }
             let signed: Signed =
-                serde_json::from_str(&stored.signed_json).map_err(|e| Error::malformed("stored delivery", e))?;
-            let (chain_id, escrow_address) = registry.domain()?;
-            let (delivery, _) =
-                signed.open::<ShareDelivery>("stored delivery", &messages::domain(chain_id, escrow_address))?;
+                serde_json::from_str(&signed_json).map_err(|e| Error::malformed("stored delivery", e))?;
+            let (delivery, _) = signed.open::<ShareDelivery>("stored delivery", &domain)?;
             let mut releases = Vec::new();
+            let mut waiting = false;
             for lender in registry.lenders_of(loan)? {
                 if self.store.released(loan, borrower, lender)? {
                     continue;
@@ -150,16 +159,22 @@ impl Auditor {
                 match registry.encryption_key_of(lender)? {
                     Some(key) => releases
                         .push((lender, escrow::release_to_lender(&delivery, &self.key, loan, lender, &key, rng)?)),
-                    None => report.waiting.push((loan, borrower, lender)),
+                    None => {
+                        waiting = true;
+                        report.waiting.push((loan, borrower, lender));
+                    }
                 }
             }
-            if releases.is_empty() {
-                continue;
+            if !releases.is_empty() {
+                let lenders: Vec<Address> = releases.iter().map(|(lender, _)| *lender).collect();
+                registry.release_shares(self.address(), loan, borrower, releases)?;
+                self.store.mark_released(loan, borrower, &lenders)?;
+                report.released.push((loan, borrower, lenders));
             }
-            let lenders: Vec<Address> = releases.iter().map(|(lender, _)| *lender).collect();
-            registry.release_shares(self.address(), loan, borrower, releases)?;
-            self.store.mark_released(loan, borrower, &lenders)?;
-            report.released.push((loan, borrower, lenders));
+            // A defaulted loan is funded, so its lenders are final: once all are served, it is done.
+            if !waiting {
+                self.store.mark_default_served(loan, borrower)?;
+            }
         }
         Ok(report)
     }
