@@ -6,6 +6,7 @@ import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
 
 import {ICreditBureau, ScoreLedger} from "./interfaces/ICreditBureau.sol";
 import {IIdentityEscrow, IdentityRecord} from "./interfaces/IIdentityEscrow.sol";
+import {IDecisionModels} from "./interfaces/IDecisionModels.sol";
 import {ILoan} from "./interfaces/ILoan.sol";
 import {Errors} from "./libraries/Errors.sol";
 import {Events} from "./libraries/Events.sol";
@@ -35,9 +36,11 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
     address public immutable loanImplementation;
     /// @notice The k-NN model getScore consults (governed by this bureau's owner, fed by this bureau).
     KnnModel public immutable scoreModel;
+    /// @inheritdoc ICreditBureau
+    IDecisionModels public immutable decisionModels;
 
-    /// @notice Where registrations escrow the borrower's identity (set once, after deployment: the escrow
-    ///         is its own contract, deployed with this bureau's address).
+    /// @inheritdoc ICreditBureau
+    /// @dev Set once, after deployment: the escrow is its own contract, deployed with this bureau's address.
     IIdentityEscrow public identityEscrow;
 
     mapping(address => bool) private _notaries;
@@ -70,8 +73,12 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
     /// @notice The periodic update seals the buffer of new points once it holds this many.
     uint16 public modelSealThreshold;
 
-    constructor(address owner) Ownable(owner) {
-        loanImplementation = address(new Loan(address(this)));
+    /// @param decisionModels_ The registry of decision models (its own contract, deployed first: deploying it here
+    ///        would take this contract's creation code past the EIP-3860 limit).
+    constructor(address owner, IDecisionModels decisionModels_) Ownable(owner) {
+        if (address(decisionModels_) == address(0)) revert Errors.ZeroAddress();
+        decisionModels = decisionModels_;
+        loanImplementation = address(new Loan(address(this), decisionModels_));
         scoreModel = new KnnModel(owner, address(this));
         deployedAt = uint40(block.timestamp);
         (modelUpdateInterval, modelSealThreshold) = (16, 32);
@@ -163,7 +170,9 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
             terms.minCreditScore,
             terms.fundDate,
             terms.gracePeriod,
-            terms.creatorFeePerMil
+            terms.creatorFeePerMil,
+            terms.decisionModel,
+            terms.minDecisionMargin
         );
         // Paper IV: the model's periodic update runs every M createLoan calls, paid by that caller (at most
         // one sealing of the bounded buffer).
@@ -520,5 +529,10 @@ contract CreditBureau is ICreditBureau, Ownable2Step {
         if (terms.gracePeriod > MAX_PERIOD) revert Errors.InvalidGracePeriod(terms.gracePeriod);
         if (terms.creatorFeePerMil > 1000) revert Errors.CreatorFeeTooHigh(terms.creatorFeePerMil);
         if (terms.asset != address(0) && terms.asset.code.length == 0) revert Errors.AssetNotContract(terms.asset);
+        if (terms.decisionModel != 0) {
+            decisionModels.verifyUsable(terms.decisionModel);
+        } else if (terms.minDecisionMargin != 0) {
+            revert Errors.DecisionMarginWithoutModel(terms.minDecisionMargin);
+        }
     }
 }

@@ -150,6 +150,11 @@ contract IdentityEscrow is IIdentityEscrow, Ownable2Step {
     }
 
     /// @inheritdoc IIdentityEscrow
+    function attributesCommitmentOf(address borrower) external view returns (bytes32) {
+        return _identities[borrower].attributesCommitment;
+    }
+
+    /// @inheritdoc IIdentityEscrow
     function borrowerOfTag(bytes32 identityTag) external view returns (address) {
         return _borrowerOfTag[identityTag];
     }

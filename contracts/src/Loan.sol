@@ -9,6 +9,9 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 
 import {ILoan, BorrowerPosition, LenderPosition} from "./interfaces/ILoan.sol";
 import {ICreditBureau} from "./interfaces/ICreditBureau.sol";
+import {IDecisionModels} from "./interfaces/IDecisionModels.sol";
+import {IDecisionVerifier} from "./interfaces/IDecisionVerifier.sol";
+import {DecisionInput} from "./libraries/DecisionInput.sol";
 import {Errors} from "./libraries/Errors.sol";
 import {Events} from "./libraries/Events.sol";
 import {LoanTerms, LoanTermsCodec} from "./libraries/LoanTerms.sol";
@@ -26,6 +29,8 @@ import {ScheduleMath} from "./libraries/ScheduleMath.sol";
 ///        the pool and an entitlement never shrinks as the pool grows; the floors leave at most
 ///        (lenders - 1) base units of rounding dust, which `sweepDust` hands to the creator once the pool
 ///        is settled (see there);
+///      - a loan whose terms name a decision model takes requests only with a proof (`borrowWithProof`) that the
+///        model approves the attributes the notary committed to for the caller, by at least the loan's margin;
 ///      - a borrower pays only after disbursement; principal never disbursed returns to the pool as the
 ///        borrower's payment when their default is confirmed;
 ///      - before funding, nothing leaves; after a failed funding, lenders get exactly their investment.
@@ -35,6 +40,8 @@ contract Loan is ILoan, ReentrancyGuardTransient {
 
     /// @inheritdoc ILoan
     address public immutable bureau;
+    /// @inheritdoc ILoan
+    IDecisionModels public immutable decisionModels;
     address private immutable _implementation;
 
     // ---- state: four packed slots and two position maps ----
@@ -56,8 +63,9 @@ contract Loan is ILoan, ReentrancyGuardTransient {
     mapping(address => LenderPosition) private _lenders;
     mapping(address => BorrowerPosition) private _borrowers;
 
-    constructor(address bureau_) {
+    constructor(address bureau_, IDecisionModels decisionModels_) {
         bureau = bureau_;
+        decisionModels = decisionModels_;
         _implementation = address(this);
     }
 
@@ -86,6 +94,30 @@ contract Loan is ILoan, ReentrancyGuardTransient {
     /// @inheritdoc ILoan
     function borrow(uint256 amount) external nonReentrant {
         LoanTerms memory t = _terms();
+        if (t.decisionModel != 0) revert Errors.DecisionProofRequired(t.decisionModel);
+        _borrow(t, amount);
+    }
+
+    /// @inheritdoc ILoan
+    function borrowWithProof(uint256 amount, uint256[8] calldata proof) external nonReentrant {
+        LoanTerms memory t = _terms();
+        uint32 model = t.decisionModel;
+        if (model == 0) revert Errors.NoDecisionModel();
+        // The statement's public inputs: what the notary committed to for the caller at registration, the caller
+        // (so nobody replays the proof), the loan's threshold. All three calls are views.
+        bytes32 commitment = ICreditBureau(bureau).identityEscrow().attributesCommitmentOf(msg.sender);
+        if (commitment == 0) revert Errors.NoAttributesCommitment(msg.sender);
+        uint256[3] memory input =
+            [uint256(commitment), uint256(uint160(msg.sender)), DecisionInput.signedField(t.minDecisionMargin)];
+        // Indices are write-once: this is the verifier the loan's lenders agreed to at createLoan.
+        IDecisionVerifier verifier = IDecisionVerifier(decisionModels.verifierOf(model));
+        if (!verifier.verifyProof(proof, input)) revert Errors.InvalidDecisionProof(model);
+        emit Events.DecisionProofAccepted(msg.sender, model, t.minDecisionMargin);
+        _borrow(t, amount);
+    }
+
+    /// A borrow request once any decision proof has been checked: the request, its schedule, the bureau's score.
+    function _borrow(LoanTerms memory t, uint256 amount) private {
         if (amount == 0) revert Errors.ZeroAmount();
         _checkAcceptingFunds(t);
         BorrowerPosition storage position = _borrowers[msg.sender];

@@ -7,18 +7,20 @@ import {CreditBureau} from "../src/CreditBureau.sol";
 import {Loan} from "../src/Loan.sol";
 import {Errors} from "../src/libraries/Errors.sol";
 import {FakeLoan} from "./mocks/FakeLoan.sol";
+import {MockDecisionVerifier} from "./mocks/MockDecisionVerifier.sol";
 import {BaseTest} from "./utils/BaseTest.sol";
 
 /// @notice Every privileged function called by every role that lacks the privilege reverts with its own
 ///         error and changes nothing. The setup makes each call succeed for its rightful caller (checked
 ///         in test_privilegedCallersSucceed), so the access check alone stops the others.
 contract AccessMatrixTest is BaseTest {
-    uint256 internal constant FUNCTIONS = 16;
+    uint256 internal constant FUNCTIONS = 18;
 
     Loan internal loan;
     Loan internal otherLoan;
     Loan internal foreignLoan;
     FakeLoan internal fake;
+    address internal verifier;
     address internal immutable PENDING_OWNER = _actor("pendingOwner");
     address internal immutable NEWCOMER = _actor("newcomer");
     address[] internal roles;
@@ -34,10 +36,13 @@ contract AccessMatrixTest is BaseTest {
         vm.warp(loan.fundedAt() + 2 * uint256(PERIOD) + GRACE);
         // A second loan of this bureau, one of another bureau, and a look-alike nobody created.
         otherLoan = _createLoan(_defaultTerms(address(0)));
-        CreditBureau foreign = new CreditBureau(address(this));
+        CreditBureau foreign = new CreditBureau(address(this), models);
         foreignLoan = Loan(payable(foreign.createLoan(_defaultTerms(address(0)))));
         loans.push(foreignLoan);
         fake = new FakeLoan(address(bureau));
+        // A registered decision model to retire, and a verifier to register.
+        verifier = address(new MockDecisionVerifier(7, true));
+        models.register(verifier);
         bureau.transferOwnership(PENDING_OWNER);
 
         address[11] memory all = [
@@ -94,8 +99,12 @@ contract AccessMatrixTest is BaseTest {
             (target, data) = (address(loan), abi.encodeCall(loan.withdrawFees, ()));
         } else if (fn == 14) {
             (target, data) = (address(escrow), abi.encodeCall(escrow.setAuditors, (_auditors(), 2)));
-        } else {
+        } else if (fn == 15) {
             (target, data) = (address(escrow), abi.encodeCall(escrow.record, (NEWCOMER, NOTARY, _identity(NEWCOMER))));
+        } else if (fn == 16) {
+            (target, data) = (address(models), abi.encodeCall(models.register, (verifier)));
+        } else {
+            (target, data) = (address(models), abi.encodeCall(models.retire, (1)));
         }
     }
 
@@ -109,7 +118,8 @@ contract AccessMatrixTest is BaseTest {
         if (fn <= 12) return caller == bureau.owner();
         if (fn == 13) return caller == CREATOR;
         if (fn == 14) return caller == escrow.owner();
-        return caller == address(bureau);
+        if (fn == 15) return caller == address(bureau);
+        return caller == models.owner();
     }
 
     /// The error `caller` gets from `fn` without the privilege.
@@ -121,7 +131,8 @@ contract AccessMatrixTest is BaseTest {
         if (fn <= 12) return abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, caller);
         if (fn == 13) return abi.encodeWithSelector(Errors.NotCreator.selector, caller);
         if (fn == 14) return abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, caller);
-        return abi.encodeWithSelector(Errors.NotBureau.selector, caller);
+        if (fn == 15) return abi.encodeWithSelector(Errors.NotBureau.selector, caller);
+        return abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, caller);
     }
 
     function _expectDenied(uint256 fn, address caller) internal {
@@ -171,7 +182,9 @@ contract AccessMatrixTest is BaseTest {
             address(this),
             CREATOR,
             address(this),
-            address(bureau)
+            address(bureau),
+            address(this),
+            address(this)
         ];
         for (uint256 fn; fn < FUNCTIONS; ++fn) {
             uint256 snapshot = vm.snapshotState();

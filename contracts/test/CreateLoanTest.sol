@@ -5,6 +5,7 @@ import {Loan} from "../src/Loan.sol";
 import {Errors} from "../src/libraries/Errors.sol";
 import {Events} from "../src/libraries/Events.sol";
 import {LoanTerms} from "../src/libraries/LoanTerms.sol";
+import {MockDecisionVerifier} from "./mocks/MockDecisionVerifier.sol";
 import {BaseTest} from "./utils/BaseTest.sol";
 
 /// @notice createLoan: every valid set of terms deploys a loan that returns them; each invalid term
@@ -20,6 +21,8 @@ contract CreateLoanTest is BaseTest {
         assertEq(a.fundDate, b.fundDate, "fundDate");
         assertEq(a.gracePeriod, b.gracePeriod, "gracePeriod");
         assertEq(a.creatorFeePerMil, b.creatorFeePerMil, "creatorFeePerMil");
+        assertEq(a.decisionModel, b.decisionModel, "decisionModel");
+        assertEqInt(a.minDecisionMargin, b.minDecisionMargin, "minDecisionMargin");
     }
 
     function testFuzz_createLoan(LoanTerms memory t, bool inToken, address creator) public {
@@ -40,7 +43,9 @@ contract CreateLoanTest is BaseTest {
             t.minCreditScore,
             t.fundDate,
             t.gracePeriod,
-            t.creatorFeePerMil
+            t.creatorFeePerMil,
+            t.decisionModel,
+            t.minDecisionMargin
         );
         vm.prank(creator);
         Loan loan = Loan(payable(bureau.createLoan(t)));
@@ -150,6 +155,77 @@ contract CreateLoanTest is BaseTest {
         t = _boundTerms(t);
         t.asset = asset;
         _expectInvalid(t, abi.encodeWithSelector(Errors.AssetNotContract.selector, asset));
+    }
+
+    // ---- decision models ----
+
+    function testFuzz_createLoan_withDecisionModel(LoanTerms memory t, int32 margin) public {
+        models.register(address(new MockDecisionVerifier(1, true)));
+        uint32 index = models.register(address(new MockDecisionVerifier(2, true)));
+        t = _boundTerms(t);
+        t.asset = address(0);
+        (t.decisionModel, t.minDecisionMargin) = (index, margin);
+        vm.expectEmit(false, true, true, true, address(bureau));
+        emit Events.LoanCreated(
+            address(0),
+            CREATOR,
+            t.asset,
+            t.totalAmount,
+            t.intRatePerMil,
+            t.numPayments,
+            t.secondsBetweenPayments,
+            t.minCreditScore,
+            t.fundDate,
+            t.gracePeriod,
+            t.creatorFeePerMil,
+            index,
+            margin
+        );
+        vm.prank(CREATOR);
+        Loan loan = Loan(payable(bureau.createLoan(t)));
+        (, LoanTerms memory got) = loan.terms();
+        _assertSameTerms(got, t);
+        assertEq(address(loan.decisionModels()), address(models), "the bureau's registry");
+    }
+
+    function test_createLoan_marginsRoundTripAtTheirLimits() public {
+        uint32 index = models.register(address(new MockDecisionVerifier(1, true)));
+        LoanTerms memory t = _defaultTerms(address(0));
+        t.decisionModel = index;
+        int32[4] memory margins = [type(int32).min, -1, 1, type(int32).max];
+        for (uint256 i; i < margins.length; ++i) {
+            t.minDecisionMargin = margins[i];
+            (, LoanTerms memory got) = _createLoan(t).terms();
+            _assertSameTerms(got, t);
+        }
+    }
+
+    function testFuzz_createLoan_revertsOnUnknownDecisionModel(LoanTerms memory t, uint32 index) public {
+        models.register(address(new MockDecisionVerifier(1, true)));
+        t = _boundTerms(t);
+        t.asset = address(0);
+        t.decisionModel = uint32(bound(index, 2, type(uint32).max));
+        _expectInvalid(t, abi.encodeWithSelector(Errors.UnknownDecisionModel.selector, t.decisionModel));
+    }
+
+    function test_createLoan_revertsOnRetiredDecisionModel() public {
+        uint32 index = models.register(address(new MockDecisionVerifier(1, true)));
+        LoanTerms memory t = _defaultTerms(address(0));
+        t.decisionModel = index;
+        Loan before = _createLoan(t);
+        models.retire(index);
+        _expectInvalid(t, abi.encodeWithSelector(Errors.RetiredDecisionModel.selector, index));
+        // A loan created before keeps its model.
+        (, LoanTerms memory got) = before.terms();
+        assertEq(got.decisionModel, index, "existing loan keeps its model");
+    }
+
+    function testFuzz_createLoan_revertsOnMarginWithoutModel(LoanTerms memory t, int32 margin) public {
+        vm.assume(margin != 0);
+        t = _boundTerms(t);
+        t.asset = address(0);
+        t.minDecisionMargin = margin;
+        _expectInvalid(t, abi.encodeWithSelector(Errors.DecisionMarginWithoutModel.selector, margin));
     }
 
     function test_implementation_isUnusableDirectly() public {

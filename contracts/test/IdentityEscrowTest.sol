@@ -121,7 +121,7 @@ contract IdentityEscrowTest is BaseTest {
     }
 
     function test_registration_needsAnEscrow() public {
-        CreditBureau bare = new CreditBureau(address(this));
+        CreditBureau bare = new CreditBureau(address(this), models);
         bare.addNotary(NOTARY);
         vm.expectRevert(Errors.IdentityEscrowNotSet.selector);
         vm.prank(NOTARY);
@@ -132,7 +132,7 @@ contract IdentityEscrowTest is BaseTest {
     function test_setIdentityEscrow_onlyOnce() public {
         vm.expectRevert(abi.encodeWithSelector(Errors.IdentityEscrowAlreadySet.selector, address(escrow)));
         bureau.setIdentityEscrow(STRANGER);
-        CreditBureau bare = new CreditBureau(address(this));
+        CreditBureau bare = new CreditBureau(address(this), models);
         vm.expectRevert(Errors.ZeroAddress.selector);
         bare.setIdentityEscrow(address(0));
         vm.expectEmit(address(bare));

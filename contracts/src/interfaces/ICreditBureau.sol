@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 pragma solidity 0.8.37;
 
-import {IdentityRecord} from "./IIdentityEscrow.sol";
+import {IIdentityEscrow, IdentityRecord} from "./IIdentityEscrow.sol";
+import {IDecisionModels} from "./IDecisionModels.sol";
 
 import {LoanTerms} from "../libraries/LoanTerms.sol";
 
@@ -114,6 +115,13 @@ interface ICreditBureau {
     /// @notice Sets the identity escrow registrations record into; once. Owner only.
     function setIdentityEscrow(address escrow) external;
 
+    /// @notice The identity escrow registrations record into (zero until set); loans read borrowers' attributes
+    ///         commitments from it.
+    function identityEscrow() external view returns (IIdentityEscrow);
+
+    /// @notice The registry of decision models loans may require (fixed at deployment).
+    function decisionModels() external view returns (IDecisionModels);
+
     /// @notice Registers `borrower` with its verified FICO score and escrows its identity (`identity`: the
     ///         commitments the notary made after handing the shares to the auditors); once per address and
     ///         once per identity, ever. Notary only.
@@ -126,7 +134,9 @@ interface ICreditBureau {
 
     // ---- loans ----
 
-    /// @notice Deploys a loan with `terms`, the caller as its creator.
+    /// @notice Deploys a loan with `terms`, the caller as its creator. A decision model in the terms must be
+    ///         registered and not retired (`UnknownDecisionModel`, `RetiredDecisionModel`); without one the margin
+    ///         must be 0 (`DecisionMarginWithoutModel`).
     function createLoan(LoanTerms calldata terms) external returns (address loan);
 
     /// @notice Loans `offset .. offset + limit` (in creation order) that are open and can still lend

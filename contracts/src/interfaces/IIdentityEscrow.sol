@@ -75,6 +75,10 @@ interface IIdentityEscrow {
     /// @notice `borrower`'s identity record (all zero when unregistered).
     function identityOf(address borrower) external view returns (IdentityRecord memory);
 
+    /// @notice `borrower`'s attributes commitment alone (zero when unregistered or committed none): what a
+    ///         decision proof is checked against, one storage read.
+    function attributesCommitmentOf(address borrower) external view returns (bytes32);
+
     /// @notice The borrower registered with `identityTag` (zero if none).
     function borrowerOfTag(bytes32 identityTag) external view returns (address);
 

@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {LoanTerms} from "../libraries/LoanTerms.sol";
+import {IDecisionModels} from "./IDecisionModels.sol";
 
 /// @notice One borrower's position in a loan (one storage slot).
 struct BorrowerPosition {
@@ -40,8 +41,17 @@ interface ILoan {
     /// @notice Invests `amount` (ether: msg.value must equal it; token: pulled with transferFrom).
     function invest(uint256 amount) external payable;
 
-    /// @notice Requests `amount`; needs a registered borrower with score >= minCreditScore.
+    /// @notice Requests `amount`; needs a registered borrower with score >= minCreditScore. Reverts with
+    ///         `DecisionProofRequired` on a loan whose terms name a decision model (see `borrowWithProof`).
     function borrow(uint256 amount) external;
+
+    /// @notice Requests `amount` on a loan whose terms name a decision model, with a Groth16 proof (the verifier's
+    ///         word order) that the model gives the attributes the notary committed to for the caller a margin of
+    ///         at least the loan's `minDecisionMargin`; then exactly as `borrow` (the score minimum still applies).
+    ///         Emits `DecisionProofAccepted` before `BorrowRequested`. Reverts with `NoDecisionModel` on a loan
+    ///         without one, `NoAttributesCommitment` when the caller's registration committed none, and
+    ///         `InvalidDecisionProof` when the proof does not verify.
+    function borrowWithProof(uint256 amount, uint256[8] calldata proof) external;
 
     /// @notice Withdraws the caller's request before the loan funds (or after it failed to fund).
     function cancelBorrow() external;
@@ -87,6 +97,9 @@ interface ILoan {
 
     /// @notice The bureau that created this loan.
     function bureau() external view returns (address);
+
+    /// @notice The registry the loan's decision model index refers to (the bureau's).
+    function decisionModels() external view returns (IDecisionModels);
 
     /// @notice The creator and the terms.
     function terms() external view returns (address creator, LoanTerms memory);

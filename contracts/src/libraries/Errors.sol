@@ -164,4 +164,22 @@ library Errors {
     error InvalidEncryptionKey();
     /// @notice Lenders and ciphertexts pair one to one, at least one, each ciphertext 1 to 2048 bytes.
     error InvalidRelease();
+
+    // ---- decision models ----
+    /// @notice No decision model has index `index`.
+    error UnknownDecisionModel(uint32 index);
+    /// @notice Model `index` was retired: no new loan may require it.
+    error RetiredDecisionModel(uint32 index);
+    /// @notice A decision verifier must be a contract.
+    error VerifierNotContract(address verifier);
+    /// @notice A minimum decision margin needs a decision model to prove it against.
+    error DecisionMarginWithoutModel(int32 minDecisionMargin);
+    /// @notice This loan requires a decision proof for model `model`: borrow with `borrowWithProof`.
+    error DecisionProofRequired(uint32 model);
+    /// @notice This loan requires no decision model: borrow with `borrow`.
+    error NoDecisionModel();
+    /// @notice The notary committed no model attributes for the borrower, so there is nothing to prove against.
+    error NoAttributesCommitment(address borrower);
+    /// @notice The decision proof does not verify for model `model`, the caller's commitment and the loan's margin.
+    error InvalidDecisionProof(uint32 model);
 }

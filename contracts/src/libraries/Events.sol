@@ -11,7 +11,7 @@ library Events {
     event NotaryRemoved(address indexed notary);
     /// @notice `notary` registered `borrower` with an initial FICO score at `timestamp`.
     event ScoreLedgerInitialized(address indexed borrower, address indexed notary, uint16 ficoScore, uint40 timestamp);
-    /// @notice A loan was created by `creator` with these terms.
+    /// @notice A loan was created by `creator` with these terms (`decisionModel` 0: no decision proof required).
     event LoanCreated(
         address indexed loan,
         address indexed creator,
@@ -23,7 +23,9 @@ library Events {
         uint16 minCreditScore,
         uint40 fundDate,
         uint32 gracePeriod,
-        uint16 creatorFeePerMil
+        uint16 creatorFeePerMil,
+        uint32 decisionModel,
+        int32 minDecisionMargin
     );
     /// @notice `borrower`'s ledger recorded a borrow request of `amount` in `loan`.
     event ScoreBorrowUpdated(address indexed borrower, address indexed loan, uint256 amount);
@@ -67,6 +69,9 @@ library Events {
     event PrincipalReclaimed(address indexed borrower, uint256 principal);
     /// @notice Rounding dust went to the creator.
     event DustSwept(address indexed creator, uint256 amount);
+    /// @notice `borrower` proved that model `model` gives their committed attributes a margin of at least
+    ///         `minMargin` (the borrow request follows in `BorrowRequested`).
+    event DecisionProofAccepted(address indexed borrower, uint32 indexed model, int32 minMargin);
 
     // ---- k-NN model ----
     /// @notice Governance staged chunk number `index` (at `chunk`, `points` points) of the next model.
@@ -111,4 +116,10 @@ library Events {
         uint8 auditorIndex,
         bytes sealedShare
     );
+
+    // ---- DecisionModels ----
+    /// @notice Model `index` is `verifier`, fixed to model identifier `modelId`.
+    event DecisionModelRegistered(uint32 indexed index, address indexed verifier, uint256 modelId);
+    /// @notice Model `index` may no longer be required by new loans.
+    event DecisionModelRetired(uint32 indexed index);
 }

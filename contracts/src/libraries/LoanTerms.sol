@@ -2,7 +2,7 @@
 pragma solidity 0.8.37;
 
 /// @notice The terms a loan creator sets at `createLoan`; fixed for the loan's life.
-/// @dev Widths are the protocol's limits: they let the terms travel as 73 bytes of clone arguments.
+/// @dev Widths are the protocol's limits: they let the terms travel as 81 bytes of clone arguments (three words).
 struct LoanTerms {
     /// @notice address(0) for native ether, otherwise the ERC-20 token lent and repaid.
     address asset;
@@ -22,12 +22,19 @@ struct LoanTerms {
     uint32 gracePeriod;
     /// @notice The creator's fee, in thousandths of the interest repaid.
     uint16 creatorFeePerMil;
+    /// @notice The decision model (its index in the bureau's `DecisionModels`) whose proof a borrower must present
+    ///         with `borrowWithProof`; 0 for none (then `borrow`, the credit score alone, decides).
+    uint32 decisionModel;
+    /// @notice The least margin the proof must show: the model's approve logit minus its reject logit, in
+    ///         thousandths of a logit (may be negative); 0 when there is no decision model.
+    int32 minDecisionMargin;
 }
 
 /// @title LoanTermsCodec
 /// @notice Packs a loan's creator and terms into the immutable arguments of its clone.
-/// @dev Layout (73 bytes): creator(20) totalAmount(12) | asset(20) intRatePerMil(2) numPayments(2)
-///      secondsBetweenPayments(4) minCreditScore(2) creatorFeePerMil(2) | fundDate(5) gracePeriod(4).
+/// @dev Layout (81 bytes): creator(20) totalAmount(12) | asset(20) intRatePerMil(2) numPayments(2)
+///      secondsBetweenPayments(4) minCreditScore(2) creatorFeePerMil(2) | fundDate(5) gracePeriod(4)
+///      decisionModel(4) minDecisionMargin(4, two's complement).
 library LoanTermsCodec {
     /// @notice The clone arguments for `creator` and `terms`.
     function encode(address creator, LoanTerms memory terms) internal pure returns (bytes memory) {
@@ -41,7 +48,9 @@ library LoanTermsCodec {
             terms.minCreditScore,
             terms.creatorFeePerMil,
             terms.fundDate,
-            terms.gracePeriod
+            terms.gracePeriod,
+            terms.decisionModel,
+            terms.minDecisionMargin
         );
     }
 
@@ -65,5 +74,7 @@ library LoanTermsCodec {
         terms.creatorFeePerMil = uint16(w1);
         terms.fundDate = uint40(w2 >> 216);
         terms.gracePeriod = uint32(w2 >> 184);
+        terms.decisionModel = uint32(w2 >> 152);
+        terms.minDecisionMargin = int32(uint32(w2 >> 120));
     }
 }

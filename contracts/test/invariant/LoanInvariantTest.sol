@@ -47,7 +47,9 @@ abstract contract LoanInvariantBase is BaseTest {
             minCreditScore: MIN_SCORE,
             fundDate: uint40(block.timestamp + 10 days),
             gracePeriod: 3 days,
-            creatorFeePerMil: I_FEE
+            creatorFeePerMil: I_FEE,
+            decisionModel: 0,
+            minDecisionMargin: 0
         });
         loan = _createLoan(t);
         (lenders, borrowers) = ([LENDER_A, LENDER_B, LENDER_C], [BORROWER_A, BORROWER_B, BORROWER_C]);

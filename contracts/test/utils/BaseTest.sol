@@ -4,6 +4,7 @@ pragma solidity 0.8.37;
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 
 import {CreditBureau} from "../../src/CreditBureau.sol";
+import {DecisionModels} from "../../src/DecisionModels.sol";
 import {IdentityEscrow} from "../../src/IdentityEscrow.sol";
 import {IdentityRecord, Auditor} from "../../src/interfaces/IIdentityEscrow.sol";
 import {Loan} from "../../src/Loan.sol";
@@ -45,6 +46,7 @@ abstract contract BaseTest {
     address internal immutable AUDITOR_3 = _actor("auditor3");
 
     CreditBureau internal bureau;
+    DecisionModels internal models;
     IdentityEscrow internal escrow;
     /// The escrow's current auditor set (kept here: `_identity` is evaluated inside prank / expectRevert
     /// calls, where an external call would consume the cheat).
@@ -57,7 +59,8 @@ abstract contract BaseTest {
 
     function setUp() public virtual {
         vm.warp(START);
-        bureau = new CreditBureau(address(this));
+        models = new DecisionModels(address(this));
+        bureau = new CreditBureau(address(this), models);
         bureau.addNotary(NOTARY);
         escrow = new IdentityEscrow(address(this), address(bureau));
         bureau.setIdentityEscrow(address(escrow));
@@ -74,6 +77,7 @@ abstract contract BaseTest {
         }
         tracked.push(address(this));
         vm.label(address(bureau), "bureau");
+        vm.label(address(models), "models");
         vm.label(address(token), "token");
     }
 
@@ -127,7 +131,9 @@ abstract contract BaseTest {
             minCreditScore: MIN_SCORE,
             fundDate: uint40(block.timestamp + FUND_WINDOW),
             gracePeriod: GRACE,
-            creatorFeePerMil: FEE
+            creatorFeePerMil: FEE,
+            decisionModel: 0,
+            minDecisionMargin: 0
         });
     }
 
@@ -141,6 +147,8 @@ abstract contract BaseTest {
         t.fundDate = uint40(bound(t.fundDate, block.timestamp + 1, type(uint40).max));
         t.gracePeriod = uint32(bound(t.gracePeriod, 0, 3650 days));
         t.creatorFeePerMil = uint16(bound(t.creatorFeePerMil, 0, 1000));
+        // Decision models have tests of their own (BorrowWithProofTest): none here.
+        (t.decisionModel, t.minDecisionMargin) = (0, 0);
         return t;
     }
 
@@ -247,6 +255,7 @@ abstract contract BaseTest {
     function _stateHash() internal view returns (bytes32 h) {
         h = keccak256(abi.encode(bureau.owner(), bureau.pendingOwner(), bureau.loanCount()));
         h = keccak256(abi.encode(h, escrow.owner(), escrow.pendingOwner(), escrow.currentEpoch()));
+        h = keccak256(abi.encode(h, models.owner(), models.pendingOwner(), _modelsHash()));
         for (uint256 i; i < tracked.length; ++i) {
             address a = tracked[i];
             bytes32 ledger = _viewHash(address(bureau), abi.encodeCall(bureau.ledgerOf, (a)));
@@ -269,6 +278,15 @@ abstract contract BaseTest {
                     )
                 );
             }
+        }
+    }
+
+    /// Every registered decision model's verifier and retirement.
+    function _modelsHash() private view returns (bytes32 h) {
+        uint32 count = models.modelCount();
+        h = bytes32(uint256(count));
+        for (uint32 i = 1; i <= count; ++i) {
+            h = keccak256(abi.encode(h, models.verifierOf(i), models.isRetired(i)));
         }
     }
 
@@ -308,6 +326,10 @@ abstract contract BaseTest {
 
     function assertEq(uint256 a, uint256 b, string memory message) internal pure {
         if (a != b) _fail(message, Strings.toString(a), Strings.toString(b));
+    }
+
+    function assertEqInt(int256 a, int256 b, string memory message) internal pure {
+        if (a != b) _fail(message, Strings.toStringSigned(a), Strings.toStringSigned(b));
     }
 
     function assertEq(address a, address b, string memory message) internal pure {

@@ -14,6 +14,7 @@ interface Vm {
     function expectEmit() external;
     function expectEmit(address emitter) external;
     function expectEmit(bool topic1, bool topic2, bool topic3, bool data, address emitter) external;
+    function expectCall(address callee, bytes calldata data) external;
     function assume(bool condition) external pure;
     function label(address account, string calldata name) external;
     function snapshotState() external returns (uint256 snapshotId);

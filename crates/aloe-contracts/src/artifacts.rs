@@ -27,6 +27,10 @@ pub static CREDIT_BUREAU: LazyLock<Artifact> =
 pub static IDENTITY_ESCROW: LazyLock<Artifact> =
     LazyLock::new(|| load("IdentityEscrow", include_str!("../../../contracts/artifacts/IdentityEscrow.json")));
 
+/// The registry of decision models (deployed before the bureau, which takes its address).
+pub static DECISION_MODELS: LazyLock<Artifact> =
+    LazyLock::new(|| load("DecisionModels", include_str!("../../../contracts/artifacts/DecisionModels.json")));
+
 /// A mintable ERC-20 for demos and tests.
 pub static TEST_TOKEN: LazyLock<Artifact> =
     LazyLock::new(|| load("TestToken", include_str!("../../../contracts/artifacts/TestToken.json")));
@@ -35,3 +39,23 @@ pub static TEST_TOKEN: LazyLock<Artifact> =
 /// protocol.
 pub static NAIVE_KNN: LazyLock<Artifact> =
     LazyLock::new(|| load("NaiveKnn", include_str!("../../../contracts/artifacts/NaiveKnn.json")));
+
+/// The decision verifier `aloe-zk` generates for its seeded test circuit (`contracts/src/mocks`): a stand-in for
+/// a real model's verifier in tests; not part of the protocol.
+pub static TEST_DECISION_VERIFIER: LazyLock<Artifact> = LazyLock::new(|| {
+    load("TestDecisionVerifier", include_str!("../../../contracts/artifacts/TestDecisionVerifier.json"))
+});
+
+/// The development deployment's verifier for the shipped credit model with public weights (`aloe_zk::dev`):
+/// keys from a public seed, so anyone can forge its proofs; for tests, demos and the embedded chain.
+pub static DEV_DECISION_VERIFIER: LazyLock<Artifact> = LazyLock::new(|| {
+    load("DevGermanCreditVerifier", include_str!("../../../contracts/artifacts/DevGermanCreditVerifier.json"))
+});
+
+/// The same for the 10-unit model with private weights.
+pub static DEV_PRIVATE_DECISION_VERIFIER: LazyLock<Artifact> = LazyLock::new(|| {
+    load(
+        "DevGermanCreditPrivateVerifier",
+        include_str!("../../../contracts/artifacts/DevGermanCreditPrivateVerifier.json"),
+    )
+});

@@ -34,3 +34,13 @@ sol!(
     IdentityEscrow,
     "../../contracts/artifacts/IdentityEscrow.json"
 );
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    DecisionModels,
+    "../../contracts/artifacts/DecisionModels.json"
+);
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    TestDecisionVerifier,
+    "../../contracts/artifacts/TestDecisionVerifier.json"
+);

@@ -162,6 +162,8 @@ pub fn with_history(chain: &mut dyn Chain, owner: Address, protocol: &Protocol) 
         fundDate: alloy_primitives::Uint::from(now + 7 * 86_400),
         gracePeriod: 0,
         creatorFeePerMil: 0,
+        decisionModel: 0,
+        minDecisionMargin: 0,
     };
     let loan = bureau.create_loan(chain, owner, terms)?.value;
     loan.borrow(chain, borrower, whole(10))?;

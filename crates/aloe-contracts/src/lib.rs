@@ -2,13 +2,15 @@
 //! wrapper for every function.
 //!
 //! - [`bindings`]: the `sol!` types generated from the committed artifacts (calls, events, errors).
-//! - [`Protocol`]: deploys the whole protocol (the [`CreditBureau`], which deploys the Loan
-//!   implementation itself) in one call and holds its addresses, serialisable as a deployment file.
+//! - [`Protocol`]: deploys the whole protocol (the [`DecisionModels`] registry, the [`CreditBureau`], which
+//!   deploys the Loan implementation itself, and the [`IdentityEscrow`]) in one call and holds its addresses, serialisable as a deployment file.
 //! - [`CreditBureau`], [`Loan`], [`Token`]: thin handles over an address; each method encodes one
 //!   call, sends it through any [`aloe_chain::Chain`] and decodes the result.
 //! - [`Error::Reverted`] carries a [`Revert`]: the protocol's custom error, decoded.
 //! - [`schedule`]: the plain-Rust reference of the contracts' amortisation math.
 //! - [`IdentityEscrow`]: auditor sets, identity records, encryption keys, the share hand-over.
+//! - [`DecisionModels`]: the registry of decision models a loan may require; [`DecisionVerifier`] one model's
+//!   generated Groth16 verifier; [`Loan::borrow_with_proof`] borrows with a decision proof.
 //! - [`KnnModel`]: the bureau's k-NN model (upload, publish, score); [`NaiveKnn`] the benchmark baseline;
 //!   [`knn_upload`]: a model file's points staged resumably, published, and verified against the chain.
 //!
@@ -25,6 +27,7 @@
 pub mod artifacts;
 pub mod bindings;
 mod bureau;
+mod decision;
 mod error;
 mod escrow;
 pub mod knn;
@@ -39,6 +42,10 @@ mod token;
 mod tx;
 
 pub use bureau::{CreditBureau, DefaultConfirmed, IdentityRecord, LoanTerms, ScoreLedger};
+pub use decision::{
+    DecisionModelRegistered, DecisionModelRetired, DecisionModels, DecisionVerifier, decision_loan_terms,
+    deploy_contract,
+};
 pub use error::{Error, Result};
 pub use escrow::{Auditor, IdentityEscrow, ShareReleased, stand_in_auditors, stand_in_identity};
 pub use knn::{KnnModel, NaiveKnn};

@@ -352,6 +352,8 @@ fn terms(asset: Address, total: U256, rate: u16, payments: u16, min_score: u16, 
         fundDate: alloy_primitives::Uint::from(fund_date),
         gracePeriod: GRACE as u32,
         creatorFeePerMil: 100,
+        decisionModel: 0,
+        minDecisionMargin: 0,
     }
 }
 

@@ -62,6 +62,19 @@ impl Loan {
         self.send(chain, borrower, U256::ZERO, abi::borrowCall { amount })
     }
 
+    /// `borrower` requests `amount` on a loan that requires a decision proof, proving with `proof` (the verifier's
+    /// word order: `aloe_zk::solidity::proof_words`) that the loan's model approves the attributes the notary
+    /// committed to for them, by at least the loan's margin.
+    pub fn borrow_with_proof(
+        &self,
+        chain: &mut dyn Chain,
+        borrower: Address,
+        amount: U256,
+        proof: [U256; 8],
+    ) -> Result<Sent> {
+        self.send(chain, borrower, U256::ZERO, abi::borrowWithProofCall { amount, proof })
+    }
+
     /// `borrower` withdraws their request before the loan funds.
     pub fn cancel_borrow(&self, chain: &mut dyn Chain, borrower: Address) -> Result<Sent> {
         self.send(chain, borrower, U256::ZERO, abi::cancelBorrowCall {})
@@ -122,6 +135,8 @@ impl Loan {
             fundDate: t.fundDate,
             gracePeriod: t.gracePeriod,
             creatorFeePerMil: t.creatorFeePerMil,
+            decisionModel: t.decisionModel,
+            minDecisionMargin: t.minDecisionMargin,
         };
         Ok((r.creator, terms))
     }

@@ -3,7 +3,7 @@
 use alloy_primitives::Bytes;
 use alloy_sol_types::{GenericContractError, SolInterface};
 
-use crate::bindings::{CreditBureau, IdentityEscrow, KnnModel, Loan, TestToken};
+use crate::bindings::{CreditBureau, DecisionModels, IdentityEscrow, KnnModel, Loan, TestDecisionVerifier, TestToken};
 
 /// Why a call reverted, decoded against every Aloe contract's errors.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -16,6 +16,10 @@ pub enum Revert {
     Escrow(IdentityEscrow::IdentityEscrowErrors),
     /// A KnnModel error (upload, caps, k...).
     Model(KnnModel::KnnModelErrors),
+    /// A DecisionModels error (unknown or retired model, a verifier without code...).
+    DecisionModels(DecisionModels::DecisionModelsErrors),
+    /// A decision verifier's error (every generated verifier has the same: a precompile out of gas).
+    Verifier(TestDecisionVerifier::TestDecisionVerifierErrors),
     /// An ERC-20 error from the token moved.
     Token(TestToken::TestTokenErrors),
     /// `Error(string)` or `Panic(uint256)`.
@@ -35,6 +39,10 @@ impl Revert {
             Self::Escrow(e)
         } else if let Ok(e) = KnnModel::KnnModelErrors::abi_decode(data) {
             Self::Model(e)
+        } else if let Ok(e) = DecisionModels::DecisionModelsErrors::abi_decode(data) {
+            Self::DecisionModels(e)
+        } else if let Ok(e) = TestDecisionVerifier::TestDecisionVerifierErrors::abi_decode(data) {
+            Self::Verifier(e)
         } else if let Ok(e) = TestToken::TestTokenErrors::abi_decode(data) {
             Self::Token(e)
         } else if let Ok(e) = GenericContractError::abi_decode(data) {
@@ -59,6 +67,8 @@ impl std::fmt::Display for Revert {
             Self::Loan(e) => format!("{e:?}"),
             Self::Model(e) => format!("{e:?}"),
             Self::Escrow(e) => format!("{e:?}"),
+            Self::DecisionModels(e) => format!("{e:?}"),
+            Self::Verifier(e) => format!("{e:?}"),
             Self::Token(e) => format!("{e:?}"),
             Self::Generic(GenericContractError::Revert(r)) => return write!(f, "Error({:?})", r.reason),
             Self::Generic(GenericContractError::Panic(p)) => return write!(f, "Panic({})", p.code),

@@ -7,11 +7,12 @@ use thiserror::Error;
 
 use crate::data::Dataset;
 use crate::encoding::{Encoder, EncodingKind};
+use crate::fixed_input::{AttributeError, CommittedAttributes, FixedEncoder, FixedEncodingError};
 use crate::folds::stratified_folds;
 use crate::logistic::{Logistic, LogisticError};
 use crate::metrics::{auroc, mean_std, min_cost};
 use crate::mlp::{Mlp, TrainConfig, TrainError, train_members, train_one};
-use crate::quantize::{QuantizeError, QuantizedMlp, margin_error_bound};
+use crate::quantize::{QuantizeError, QuantizedMlp, margin_error_bound_with};
 
 /// What to evaluate.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -80,6 +81,12 @@ pub enum EvalError {
     /// Quantization failed.
     #[error(transparent)]
     Quantize(#[from] QuantizeError),
+    /// An applicant outside the committed bounds.
+    #[error(transparent)]
+    Attributes(#[from] AttributeError),
+    /// The encoding has no integer form.
+    #[error(transparent)]
+    FixedEncoding(#[from] FixedEncodingError),
     /// A test fold lacked one of the classes.
     #[error("a test fold has a single class")]
     SingleClass,
@@ -177,11 +184,19 @@ fn run_fold(
     let float_scores = score(&ensemble);
 
     let mut fixed = Vec::new();
+    let committed = test_rows.iter().map(CommittedAttributes::from_applicant).collect::<Result<Vec<_>, _>>()?;
     for &f in &config.frac_bits {
         let q = QuantizedMlp::quantize(&ensemble, f)?;
-        let scores = x_test.iter().map(|x| q.margin_f64(x)).collect::<Result<Vec<f64>, _>>()?;
+        let fixed_encoder = FixedEncoder::new(&encoder, f)?;
+        let input_error = fixed_encoder.input_error(&encoder);
+        let scale = (1u64 << f) as f64;
+        let scores = committed
+            .iter()
+            .map(|a| Ok(q.margin(&fixed_encoder.encode(a))? as f64 / scale))
+            .collect::<Result<Vec<f64>, QuantizeError>>()?;
         let max_diff = scores.iter().zip(&float_scores).map(|(a, b)| (a - b).abs()).fold(0.0, f64::max);
-        let max_bound = x_test.iter().map(|x| margin_error_bound(&ensemble, x, f)).fold(0.0, f64::max);
+        let max_bound =
+            x_test.iter().map(|x| margin_error_bound_with(&ensemble, x, &input_error, f)).fold(0.0, f64::max);
         fixed.push(FixedMetrics { frac_bits: f, metrics: metrics(&scores, &test_good)?, max_diff, max_bound });
     }
 

@@ -12,6 +12,8 @@
 //!   class weights, all seeded); members averaged into one wider MLP.
 //! - [`logistic`]: the L2 logistic-regression baseline (smartcore).
 //! - [`quantize`]: fixed-point weights and integer inference, with a derived error bound.
+//! - [`fixed_input`]: the attributes a notary commits to (bounded integers and the log monthly amount)
+//!   and the integer encoding of the model's inputs from them: what the zk circuit computes.
 //! - [`model_file`], [`score`]: the versioned, hashed model file and scoring a file of applicants.
 //! - [`eval`]: the evaluation protocol and its markdown report.
 //! - [`taiwan`]: the embedded UCI "default of credit card clients" file (Taiwan, 30,000 clients, six
@@ -24,15 +26,17 @@
 //! # Fixed-point inference (what the circuit computes)
 //!
 //! With `f` fractional bits, a real `v` is held as the integer `round(v · 2^f)` (nearest, halves away
-//! from zero). Weights and biases are quantized once; the encoded, standardised inputs `x` are quantized
-//! the same way. All arithmetic below is exact integer arithmetic (i128 here; an overflow is an error).
+//! from zero). Weights and biases are quantized once. The inputs `x` come from the committed attributes
+//! through the integer encoding of [`fixed_input`] (one-hot levels and indicators exactly `0` or `2^f`,
+//! standardised numerics `floor((A·v + B) / 2^G)`, within `1/2 + 1/16` units of `z·2^f`).
+//! All arithmetic below is exact integer arithmetic (i128 here; an overflow is an error).
 //! `floor(a / 2^f)` is Euclidean division: `a = q·2^f + r` with `0 ≤ r < 2^f`, so it rounds toward −∞.
 //!
 //! 1. Hidden unit `j`: `acc_j = Σ_i W1[j][i]·x_i + b1_j·2^f` (scale `2^2f`);
 //!    `h_j = max(0, floor(acc_j / 2^f))` (scale `2^f`).
-//! 2. Output `k` (0 = approve, 1 = reject): `acc_k = Σ_j W2[k][j]·h_j + b2_k·2^f`;
-//!    `o_k = floor(acc_k / 2^f)` (scale `2^f`).
-//! 3. The score is the margin `o_0 − o_1` at scale `2^f` (`logit_approve − logit_reject`).
+//! 2. Output `k` (0 = approve, 1 = reject): `acc_k = Σ_j W2[k][j]·h_j + b2_k·2^f` (scale `2^2f`).
+//! 3. The score is the margin `floor((acc_0 − acc_1) / 2^f)` at scale `2^f` (`logit_approve −
+//!    logit_reject`; one floor of the difference, so the circuit checks one remainder).
 //!
 //! # Error bound
 //!
@@ -40,9 +44,10 @@
 //! error). For a weight `w` and input `x` with rounded values `ŵ, x̂`:
 //! `|ŵx̂ − wx| ≤ |ŵ||x̂ − x| + |x||ŵ − w| ≤ δ|w| + δ² + δ|x|`. Adding the bias error `δ` and the floor
 //! error `u`, and since ReLU is 1-Lipschitz (and `max(0, floor(a)) = floor(max(0, a))`), hidden unit `j`
-//! is off by at most `e_j = Σ_i (δ|x_i| + δ|W1[j][i]| + δ²) + δ + u`. In the same way output `k` is off
-//! by at most `F_k = Σ_j ((|W2[k][j]| + δ)·e_j + δ·h_j) + δ + u`, with `h_j` the real hidden activation,
-//! so `|margin / 2^f − margin_real| ≤ F_0 + F_1`
+//! is off by at most `e_j = Σ_i (δ|x_i| + δ|W1[j][i]| + δ²) + δ + u` (with an input error `ε_i` other
+//! than `δ`, `(|W1[j][i]| + δ)·ε_i` replaces `δ|W1[j][i]| + δ²`). In the same way output accumulator `k`
+//! is off by at most `F_k = Σ_j ((|W2[k][j]| + δ)·e_j + δ·h_j) + δ`, with `h_j` the real hidden
+//! activation, so `|margin / 2^f − margin_real| ≤ F_0 + F_1 + u`
 //! ([`quantize::margin_error_bound`]; a property test checks it on random networks and inputs).
 
 pub mod boosting;
@@ -50,6 +55,7 @@ pub mod coldstart;
 pub mod data;
 pub mod encoding;
 pub mod eval;
+pub mod fixed_input;
 pub mod folds;
 pub mod logistic;
 pub mod metrics;

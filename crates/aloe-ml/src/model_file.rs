@@ -12,8 +12,9 @@ use thiserror::Error;
 
 use crate::data::Applicant;
 use crate::encoding::Encoder;
+use crate::fixed_input::{AttributeError, CommittedAttributes, FixedEncoder, FixedEncodingError};
 use crate::mlp::{Mlp, TrainConfig};
-use crate::quantize::{QuantizeError, QuantizedMlp, quantize_all};
+use crate::quantize::{QuantizeError, QuantizedMlp};
 
 /// The `format` field of every model file.
 pub const FORMAT: &str = "aloe-ml/mlp";
@@ -76,6 +77,20 @@ pub enum ModelFileError {
     Quantize(#[from] QuantizeError),
 }
 
+/// Why an applicant has no fixed-point margin.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum InferenceError {
+    /// The attributes are out of the committed bounds.
+    #[error(transparent)]
+    Attributes(#[from] AttributeError),
+    /// The model's encoding has no integer form.
+    #[error(transparent)]
+    Encoding(#[from] FixedEncodingError),
+    /// Integer inference failed.
+    #[error(transparent)]
+    Quantize(#[from] QuantizeError),
+}
+
 /// SHA-256 of the compact JSON of `payload`, as lowercase hex.
 pub fn payload_hash(payload: &Payload) -> String {
     let json = serde_json::to_vec(payload).expect("a payload serialises");
@@ -120,10 +135,20 @@ impl ModelFile {
         Ok(file)
     }
 
-    /// The fixed-point margin (scale `2^f`) of one applicant: encode, quantize the inputs, integer inference.
-    pub fn margin_fixed(&self, applicant: &Applicant) -> Result<i128, QuantizeError> {
-        let q = &self.payload.quantized;
-        q.margin(&quantize_all(&self.payload.encoder.encode(applicant), q.frac_bits)?)
+    /// The integer encoding of the model's inputs at its fractional bits.
+    pub fn fixed_encoder(&self) -> Result<FixedEncoder, FixedEncodingError> {
+        FixedEncoder::new(&self.payload.encoder, self.payload.quantized.frac_bits)
+    }
+
+    /// The fixed-point margin (scale `2^f`) of committed attributes: integer encoding, integer inference.
+    pub fn margin_committed(&self, attributes: &CommittedAttributes) -> Result<i128, InferenceError> {
+        attributes.check()?;
+        Ok(self.payload.quantized.margin(&self.fixed_encoder()?.encode(attributes))?)
+    }
+
+    /// The fixed-point margin (scale `2^f`) of one applicant: commit, encode, integer inference.
+    pub fn margin_fixed(&self, applicant: &Applicant) -> Result<i128, InferenceError> {
+        self.margin_committed(&CommittedAttributes::from_applicant(applicant)?)
     }
 }
 

@@ -110,20 +110,29 @@ impl QuantizedMlp {
             .collect()
     }
 
-    /// The logits `[approve, reject]` at scale `2^f`: `o_k = floor((Σ_j w2_kj·h_j + b2_k·2^f) / 2^f)`.
+    /// The logits `[approve, reject]` at scale `2^f`: `o_k = floor((Σ_j w2_kj·h_j + b2_k·2^f) / 2^f)`
+    /// (for display; the decision uses [`QuantizedMlp::margin`]).
     pub fn logits(&self, x: &[i64]) -> Result<[i128; 2], QuantizeError> {
         let h = self.hidden_layer(x)?;
-        let out = |k: usize| -> Result<i128, QuantizeError> {
-            let row = &self.w2[k * self.hidden..(k + 1) * self.hidden];
-            Ok(rescale(affine(row, &h, self.b2[k], self.frac_bits)?, self.frac_bits))
-        };
+        let out = |k: usize| Ok(rescale(self.output_accumulator(&h, k)?, self.frac_bits));
         Ok([out(APPROVE)?, out(REJECT)?])
     }
 
-    /// The margin `o_approve − o_reject` at scale `2^f`, for an input already quantized.
+    /// `Σ_j w2_kj·h_j + b2_k·2^f` (scale `2^2f`).
+    fn output_accumulator(&self, h: &[i128], k: usize) -> Result<i128, QuantizeError> {
+        affine(&self.w2[k * self.hidden..(k + 1) * self.hidden], h, self.b2[k], self.frac_bits)
+    }
+
+    /// The margin at scale `2^f` for an input already quantized: one rescaling of the difference of the
+    /// output accumulators, `floor((acc_approve − acc_reject) / 2^f)` (one floor, not two: the circuit
+    /// checks a single remainder).
     pub fn margin(&self, x: &[i64]) -> Result<i128, QuantizeError> {
-        let [a, r] = self.logits(x)?;
-        a.checked_sub(r).ok_or(QuantizeError::Overflow)
+        let h = self.hidden_layer(x)?;
+        let difference = self
+            .output_accumulator(&h, APPROVE)?
+            .checked_sub(self.output_accumulator(&h, REJECT)?)
+            .ok_or(QuantizeError::Overflow)?;
+        Ok(rescale(difference, self.frac_bits))
     }
 
     /// Quantize the float input `x` and return the margin in real units (`margin / 2^f`).
@@ -132,27 +141,42 @@ impl QuantizedMlp {
     }
 }
 
-/// The bound, in real units, on `|margin_fixed / 2^f − margin_real|` for `mlp` at input `x` (see the
-/// crate documentation for the derivation). With `δ = 2^-(f+1)` (rounding) and `u = 2^-f` (floor):
-/// `e_j = Σ_i (δ|x_i| + δ|w1_ji| + δ²) + δ + u` bounds the error of hidden unit `j`;
-/// `F_k = Σ_j ((|w2_kj| + δ)·e_j + δ·h_j) + δ + u` that of logit `k`; the margin's is `F_0 + F_1`.
+/// The bound, in real units, on `|margin_fixed / 2^f − margin_real|` for `mlp` at input `x` when every
+/// input is rounded to the nearest multiple of `2^-f` (see the crate documentation for the derivation).
 pub fn margin_error_bound(mlp: &Mlp, x: &[f64], frac_bits: u32) -> f64 {
+    let delta = 0.5 / (1u64 << frac_bits) as f64;
+    margin_error_bound_with(mlp, x, &vec![delta; x.len()], frac_bits)
+}
+
+/// [`margin_error_bound`] when input `i` is off by at most `input_error[i]` (real units). With
+/// `δ = 2^-(f+1)` (weight rounding), `u = 2^-f` (floor) and `ε_i` the input errors:
+/// `e_j = Σ_i ((|w1_ji| + δ)·ε_i + δ|x_i|) + δ + u` bounds the error of hidden unit `j`;
+/// `F_k = Σ_j ((|w2_kj| + δ)·e_j + δ·h_j) + δ` that of output accumulator `k` (in real units), and the
+/// margin's is `F_0 + F_1 + u` (one floor of the difference).
+pub fn margin_error_bound_with(mlp: &Mlp, x: &[f64], input_error: &[f64], frac_bits: u32) -> f64 {
     let u = 1.0 / (1u64 << frac_bits) as f64;
     let delta = u / 2.0;
     let h = mlp.hidden_layer(x);
     let e: Vec<f64> = (0..mlp.hidden)
         .map(|j| {
             let row = &mlp.w1[j * mlp.inputs..(j + 1) * mlp.inputs];
-            row.iter().zip(x).map(|(w, v)| delta * v.abs() + delta * w.abs() + delta * delta).sum::<f64>() + delta + u
+            row.iter()
+                .zip(x)
+                .zip(input_error)
+                .map(|((w, v), eps)| (w.abs() + delta) * eps + delta * v.abs())
+                .sum::<f64>()
+                + delta
+                + u
         })
         .collect();
-    [APPROVE, REJECT]
+    let outputs: f64 = [APPROVE, REJECT]
         .iter()
         .map(|&k| {
             let row = &mlp.w2[k * mlp.hidden..(k + 1) * mlp.hidden];
-            (0..mlp.hidden).map(|j| (row[j].abs() + delta) * e[j] + delta * h[j]).sum::<f64>() + delta + u
+            (0..mlp.hidden).map(|j| (row[j].abs() + delta) * e[j] + delta * h[j]).sum::<f64>() + delta
         })
-        .sum()
+        .sum();
+    outputs + u
 }
 
 #[cfg(test)]
@@ -187,7 +211,10 @@ mod tests {
         assert_eq!(q.hidden_layer(&[3]).unwrap(), vec![5, 0]);
         // approve: 1·5 + 1·0 + 0 = 5 -> 2; reject: -1·5 + 2·0 + 1·2 = -3 -> floor(-3/2) = -2.
         assert_eq!(q.logits(&[3]).unwrap(), [2, -2]);
+        // The margin floors the difference once: floor((5 - (-3)) / 2) = 4; with x = 1 (0.5): hidden
+        // [floor(5/2), 0] = [2, 0]; accumulators 2 and -2 + 2 = 0; floor(2/2) = 1, where two floors give 1 - 0.
         assert_eq!(q.margin(&[3]).unwrap(), 4);
+        assert_eq!(q.margin(&[1]).unwrap(), 1);
         assert_eq!(q.margin(&[3, 1]), Err(QuantizeError::Width { found: 2, expected: 1 }));
     }
 

@@ -6,8 +6,7 @@ use std::fmt;
 use thiserror::Error;
 
 use crate::data::{DataError, Labels, parse_line};
-use crate::model_file::ModelFile;
-use crate::quantize::QuantizeError;
+use crate::model_file::{InferenceError, ModelFile};
 
 /// The score of one applicant.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -34,7 +33,7 @@ pub enum RowError {
     Data(#[from] DataError),
     /// Integer inference failed on the row.
     #[error("line {0}: {1}")]
-    Inference(usize, QuantizeError),
+    Inference(usize, InferenceError),
 }
 
 impl fmt::Display for ScoreError {

@@ -33,6 +33,12 @@ pub enum Error {
     /// Files and sockets.
     #[error(transparent)]
     Io(#[from] std::io::Error),
+    /// A decision proof could not be made.
+    #[error("decision proof: {0}")]
+    Decision(#[from] aloe_zk::ZkError),
+    /// Credit-model attributes that cannot be committed.
+    #[error(transparent)]
+    Attributes(#[from] aloe_zk::files::FileError),
 }
 
 /// An error answer: `{"error": "..."}` with a status that says whose fault it was.

@@ -1,5 +1,7 @@
 //! The long-running side of Aloe. For now: the identity escrow's services around `aloe-identity`.
 //!
+//! - [`attributes`]: the notary's Poseidon commitment of a borrower's credit-model attributes.
+//! - [`decision`]: a development decision model registered on-chain, and a borrower's proof for `borrowWithProof`.
 //! - [`registry`]: [`registry::ChainRegistry`], the escrow parties' view of the chain, over `aloe-contracts`.
 //! - [`keys`]: a service's keys in its data directory, encrypted at rest (Web3 Secret Storage, scrypt).
 //! - [`notary`]: `POST /v1/registrations`, delivering to the auditors over HTTP ([`notary::HttpCourier`]).
@@ -9,8 +11,10 @@
 //! Every handler runs the synchronous role logic on a blocking thread, one request at a time per service
 //! (`blocking::Exclusive`): the chain and the store are synchronous, and a request is a few chain calls.
 
+pub mod attributes;
 pub mod auditor;
 mod blocking;
+pub mod decision;
 mod error;
 pub mod in_process;
 pub mod keys;

@@ -1,6 +1,7 @@
 //! The identity escrow, narrated, for `aloe demo`: three auditors (any two reveal) and a notary in this
-//! process, each with its own keys and store; a borrower registers, defaults, and the loan's lender
-//! reveals the identity while one auditor is offline. Seeded: the same run on the same chain gives the
+//! process, each with its own keys and store; a borrower registers (with a commitment to its credit
+//! attributes), proves the credit model's approval to borrow from a loan that requires it, defaults, and
+//! the loan's lender reveals the identity while one auditor is offline. Seeded: the same run on the same chain gives the
 //! same output.
 
 use std::path::Path;
@@ -15,13 +16,19 @@ use aloe_identity::{
         Registry,
         auditor::Auditor,
         lender,
-        notary::{Notary, Registration, sign_request},
+        notary::{ModelAttributes, Notary, Registration, sign_request},
     },
     store::{AuditorStore, NotaryStore},
 };
 use rand::{SeedableRng, rngs::StdRng};
 
-use crate::{Error, in_process::InProcessCourier, notary::FICO_RANGE, registry::ChainRegistry};
+use crate::{
+    Error, attributes::PoseidonCommitter, decision::register_dev_model, in_process::InProcessCourier,
+    notary::FICO_RANGE, registry::ChainRegistry,
+};
+
+/// The demo borrower's credit attributes in the UCI coding (the data's first applicant).
+const DEMO_ATTRIBUTES: &str = "A11 6 A34 A43 1169 A65 A75 4 A93 A101 4 A121 67 A143 A152 2 A173 1 A192 A201";
 
 /// The demo borrower's national identifier (a well-known specimen SSN, never issued to anyone).
 pub const DEMO_IDENTIFIER: &str = "078-05-1120";
@@ -73,25 +80,30 @@ pub fn run(
     say(format!("identity escrow: auditor set {epoch}, any 2 of 3 auditors, each with its own X25519 key and store"));
     protocol.bureau.add_notary(&mut owner_chain, owner, notary_key.address())?;
     let notary =
-        Notary::new(notary_key, TagKey::from_bytes([0x5a; 32]), NotaryStore::open(&dir.join("notary.sqlite"))?);
+        Notary::new(notary_key, TagKey::from_bytes([0x5a; 32]), NotaryStore::open(&dir.join("notary.sqlite"))?)
+            .with_committer(Box::new(PoseidonCommitter));
     let mut notary_registry = registry();
     let offline = auditors[2].0.address();
     let mut courier = InProcessCourier { auditors, offline: Vec::new() };
 
     let domain = notary_registry.domain()?;
     let request = sign_request(&borrower, notary.address(), 700, notary_registry.now()?, domain)?;
-    let registration = Registration { national_id: DEMO_IDENTIFIER.into(), request };
+    let salt = aloe_zk::commitment::random_salt(&mut rng);
+    let attributes = ModelAttributes { uci: DEMO_ATTRIBUTES.into(), salt: aloe_zk::files::field_hex(salt) };
+    let registration = Registration { national_id: DEMO_IDENTIFIER.into(), request, attributes: Some(attributes) };
     notary.register(&mut notary_registry, &mut courier, &registration, |f| FICO_RANGE.contains(&f), &mut rng)?;
     let record = protocol.identity_escrow.identity_of(&mut owner_chain, borrower.address())?;
     say(format!(
-        "notary registered {} (FICO 700): identity split among the auditors, on-chain only its tag {}… and salted hash {}…",
+        "notary registered {} (FICO 700): identity split among the auditors, on-chain only its tag {}… and salted hash {}…, and a Poseidon commitment {}… to its credit attributes",
         borrower.address(),
         &record.identityTag.to_string()[..12],
-        &record.identityHash.to_string()[..12]
+        &record.identityHash.to_string()[..12],
+        &record.attributesCommitment.to_string()[..12]
     ));
     let twin = Registration {
         national_id: DEMO_IDENTIFIER.into(),
         request: sign_request(&stranger, notary.address(), 700, notary_registry.now()?, domain)?,
+        attributes: None,
     };
     let refused = notary.register(&mut notary_registry, &mut courier, &twin, |f| FICO_RANGE.contains(&f), &mut rng);
     say(format!(
@@ -99,7 +111,13 @@ pub fn run(
         refused.map(|_| "registered?!".to_owned()).unwrap_or_else(|e| e.to_string())
     ));
 
-    // A one-payment loan the borrower takes and never repays.
+    // A one-payment loan that requires the credit model's approval; the borrower proves it, and never repays.
+    let decision = register_dev_model(&mut owner_chain, &protocol, owner, aloe_zk::dev::PUBLIC)?;
+    say(format!(
+        "the shipped credit model (71-200-2 MLP, {} constraints) is decision model {}: its Groth16 verifier, development keys from a public seed",
+        aloe_zk::groth16::circuit_size(&decision.model)?.constraints,
+        decision.index
+    ));
     let now = owner_chain.timestamp()?;
     let terms = LoanTerms {
         asset: Address::ZERO,
@@ -111,10 +129,22 @@ pub fn run(
         fundDate: alloy_primitives::Uint::from(now + 86_400),
         gracePeriod: 10 * 86_400,
         creatorFeePerMil: 0,
+        decisionModel: decision.index,
+        minDecisionMargin: 0,
     };
     let loan = protocol.bureau.create_loan(&mut owner_chain, owner, terms)?.value;
     loan.invest(&mut owner_chain, lender_key.address(), whole(5))?;
-    loan.borrow(&mut owner_chain, borrower.address(), whole(5))?;
+    let committed = aloe_zk::files::parse_attributes(DEMO_ATTRIBUTES)?;
+    let proof = decision.prove(&committed, salt, borrower.address(), 0, &mut rng)?;
+    let replay = loan
+        .borrow_with_proof(&mut owner_chain, stranger.address(), whole(5), proof)
+        .map(|_| "borrowed?!".to_owned())
+        .unwrap_or_else(|e| e.revert_name().unwrap_or_else(|| e.to_string()));
+    say(format!(
+        "the loan requires the model's approval (margin ≥ 0): the borrower proves it without revealing its attributes; the same proof from another address: {replay}"
+    ));
+    let sent = loan.borrow_with_proof(&mut owner_chain, borrower.address(), whole(5), proof)?;
+    say(format!("the borrower borrows with its proof ({} gas)", sent.receipt.gas_used));
     loan.disburse(&mut owner_chain, borrower.address())?;
     let lender_secret = DecryptionKey::derive(lender_key.to_bytes().as_slice());
     protocol.identity_escrow.set_encryption_key(

@@ -88,6 +88,7 @@ fn register_default_reveal_and_every_refusal() {
     let registration = |who: &PrivateKeySigner, id: &str| Registration {
         national_id: id.into(),
         request: sign_request(who, notary.address(), 720, now, domain).unwrap(),
+        attributes: None,
     };
     let fico_ok = |f: u16| (300..=850).contains(&f);
     let mut notary_registry = registry();
@@ -147,6 +148,8 @@ fn register_default_reveal_and_every_refusal() {
         fundDate: alloy_primitives::Uint::from(now + 86_400),
         gracePeriod: 86_400,
         creatorFeePerMil: 0,
+        decisionModel: 0,
+        minDecisionMargin: 0,
     };
     let loan = protocol.bureau.create_loan(&mut c, owner, terms).unwrap().value;
     loan.invest(&mut c, lender_a.address(), whole(10)).unwrap();

@@ -26,6 +26,8 @@ enum Command {
     Bench(commands::bench::Args),
     /// Train, evaluate and use the credit models (`aloe model mlp ...`, `aloe model knn ...`).
     Model(commands::model::Args),
+    /// Private loan decisions: Groth16 setup, prove, verify, export the Solidity verifier.
+    Zk(commands::zk::Args),
     /// The notary's service (`aloe notary serve`).
     #[command(subcommand)]
     Notary(Notary),
@@ -87,6 +89,7 @@ fn main() -> ExitCode {
         Command::Gas(args) => commands::gas::run(args),
         Command::Bench(args) => commands::bench::run(args),
         Command::Model(args) => commands::model::run(args),
+        Command::Zk(args) => commands::zk::run(args),
         Command::Notary(Notary::Serve(args)) => commands::identity::services::notary(args),
         Command::Auditor(AuditorCommand::Serve(args)) => commands::identity::services::auditor(args),
         Command::Escrow(Escrow::SetAuditors(args)) => commands::identity::escrow::set_auditors(args),

@@ -54,6 +54,8 @@ fn terms(now: u64, amount: U256, rate: u16, payments: u16, period: u32) -> LoanT
         fundDate: alloy_primitives::Uint::from(now + 5 * DAY),
         gracePeriod: 7 * DAY as u32,
         creatorFeePerMil: 0,
+        decisionModel: 0,
+        minDecisionMargin: 0,
     }
 }
 

@@ -3,6 +3,7 @@
 
 mod anvil;
 mod bad_input;
+mod decision;
 mod escrow;
 mod gas;
 mod knn;
@@ -58,6 +59,8 @@ impl Fixture {
             fundDate: alloy_primitives::Uint::from(now + 7 * 86_400),
             gracePeriod: 15 * 86_400,
             creatorFeePerMil: 100,
+            decisionModel: 0,
+            minDecisionMargin: 0,
         }
     }
 

@@ -28,6 +28,29 @@ pub struct Registration {
     pub national_id: String,
     /// The [`RegistrationRequest`], signed by the borrower's address.
     pub request: Signed,
+    /// The credit model's attributes, for private loan decisions; without them the chain records no
+    /// attributes commitment and the borrower cannot prove a model's approval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<ModelAttributes>,
+}
+
+/// The credit model's attributes as the borrower submits them with a registration: the 20 attributes
+/// in the UCI coding and the salt of their commitment (the borrower keeps both to prove with later).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ModelAttributes {
+    /// `A11 6 A34 ...`: the 20 attributes, space separated.
+    pub uci: String,
+    /// The salt, 32-byte hex.
+    pub salt: String,
+}
+
+/// Computes the attributes commitment the chain stores, over attributes the notary has checked against
+/// its evidence (the services commit with `aloe-zk`'s Poseidon commitment). An error refuses the
+/// registration before anything is split or sent.
+pub trait AttributesCommitter: Send {
+    /// The commitment of `attributes`, or why they are refused.
+    fn commit(&self, attributes: &ModelAttributes) -> std::result::Result<B256, String>;
 }
 
 /// Sends a signed delivery to one auditor (HTTP in the services, direct calls in tests).
@@ -45,18 +68,34 @@ pub struct Registered {
     pub epoch: u32,
 }
 
-/// A notary: its signing account, the notaries' tag key and its log.
-#[derive(Debug)]
+/// A notary: its signing account, the notaries' tag key, its log, and what commits model attributes.
 pub struct Notary {
     signer: PrivateKeySigner,
     tag_key: TagKey,
     store: NotaryStore,
+    committer: Option<Box<dyn AttributesCommitter>>,
+}
+
+impl std::fmt::Debug for Notary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Notary")
+            .field("address", &self.address())
+            .field("commits_attributes", &self.committer.is_some())
+            .finish()
+    }
 }
 
 impl Notary {
-    /// A notary signing with `signer` (an account the bureau lists).
+    /// A notary signing with `signer` (an account the bureau lists); it refuses model attributes until
+    /// given a committer ([`Notary::with_committer`]).
     pub fn new(signer: PrivateKeySigner, tag_key: TagKey, store: NotaryStore) -> Self {
-        Self { signer, tag_key, store }
+        Self { signer, tag_key, store, committer: None }
+    }
+
+    /// The same notary, committing model attributes with `committer`.
+    pub fn with_committer(mut self, committer: Box<dyn AttributesCommitter>) -> Self {
+        self.committer = Some(committer);
+        self
     }
 
     /// Its account.
@@ -94,6 +133,13 @@ impl Notary {
         if !fico_score_check(request.ficoScore) {
             return Err(Error::refused(format!("FICO score {} outside 300..=850", request.ficoScore)));
         }
+        let attributes_commitment = match (&registration.attributes, &self.committer) {
+            (None, _) => B256::ZERO,
+            (Some(_), None) => return Err(Error::refused("this notary does not commit model attributes")),
+            (Some(attributes), Some(committer)) => committer
+                .commit(attributes)
+                .map_err(|reason| Error::refused(format!("model attributes refused: {reason}")))?,
+        };
         let identifier = NationalId::new(registration.national_id.clone())?;
         if !registry.is_notary(self.address())? {
             return Err(Error::refused(format!("{} is not a notary of the bureau", self.address())));
@@ -117,11 +163,15 @@ impl Notary {
                 return Err(Error::refused(format!("{detail}; nothing was registered, retry")));
             }
         }
-        // The attributes commitment is the notary's to compute over attributes it verified (the
-        // private-decision proof binds to it); until that circuit exists it is left empty.
-        if let Err(error) =
-            registry.register(self.address(), request.borrower, request.ficoScore, &escrow.commitment, B256::ZERO)
-        {
+        // The attributes commitment is the notary's, over attributes it checked: the private-decision
+        // proof binds to it, so a borrower-supplied commitment would prove nothing.
+        if let Err(error) = registry.register(
+            self.address(),
+            request.borrower,
+            request.ficoScore,
+            &escrow.commitment,
+            attributes_commitment,
+        ) {
             self.store.log(request.borrower, "failed", &format!("chain refused: {error}"), now)?;
             return Err(error);
         }

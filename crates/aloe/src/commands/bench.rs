@@ -1,4 +1,5 @@
-//! `aloe bench knn`: gas of the k-NN scan at growing model sizes, beside the naive baseline, in one run.
+//! `aloe bench knn`: gas of the k-NN scan at growing model sizes, beside the naive baseline, in one run;
+//! `aloe bench zk` (in `bench_zk`): the decision circuit's figures.
 
 use aloe_chain::{EmbeddedChain, TX_GAS_LIMIT_CAP, dev_signer};
 use aloe_contracts::knn_bench::{self, BenchPlan, BenchRow};
@@ -15,6 +16,8 @@ pub(crate) struct Args {
 enum What {
     /// getScore gas (borrower with history) per model size, with the naive storage-array baseline.
     Knn(KnnArgs),
+    /// The decision circuit: constraints, setup, proving, verification, memory, proof size and gas.
+    Zk(super::bench_zk::Args),
 }
 
 #[derive(Debug, clap::Args)]
@@ -37,7 +40,10 @@ struct KnnArgs {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<()> {
-    let What::Knn(args) = args.what;
+    let args = match args.what {
+        What::Knn(args) => args,
+        What::Zk(args) => return super::bench_zk::run(args),
+    };
     anyhow::ensure!(args.sizes.windows(2).all(|w| w[0] < w[1]), "--sizes must be ascending");
     anyhow::ensure!(args.queries > 0, "--queries must be at least 1");
     let mut sizes = args.sizes.clone();

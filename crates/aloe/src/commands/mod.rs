@@ -1,12 +1,15 @@
 //! One module per subcommand.
 
 pub(crate) mod bench;
+mod bench_zk;
 pub(crate) mod demo;
 pub(crate) mod deploy;
 pub(crate) mod gas;
 pub(crate) mod identity;
 pub(crate) mod knn_model;
 pub(crate) mod model;
+pub(crate) mod zk;
+mod zk_gas;
 
 use aloe_chain::{Chain, EmbeddedChain, RpcChain, dev_signers};
 use anyhow::Context;

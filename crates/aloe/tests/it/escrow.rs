@@ -156,8 +156,20 @@ fn notary_and_auditors_as_processes_register_and_reveal_only_to_lenders() {
     // Register; the same request again and the same identity on a fresh address are refused.
     let borrower_keystore = keystore(dir, &borrower);
     let register = ["borrower", "register", "--fico", "720", "--notary", notary.url.as_str()];
-    let (ok, out) = as_user(&register, &url, &deployment, &borrower_keystore);
+    // The first registration carries the borrower's credit attributes: the CLI keeps them with a fresh salt,
+    // the notary service commits to them on-chain.
+    let applicant = dir.join("applicant.txt");
+    std::fs::write(&applicant, "A11 6 A34 A43 1169 A65 A75 4 A93 A101 4 A121 67 A143 A152 2 A173 1 A192 A201\n")
+        .unwrap();
+    let kept = dir.join("attributes.json");
+    let with_attributes =
+        [&register[..], &["--attributes", applicant.to_str().unwrap(), "--attributes-out", kept.to_str().unwrap()]]
+            .concat();
+    let (ok, out) = as_user(&with_attributes, &url, &deployment, &borrower_keystore);
     assert!(ok && out.contains("registered"), "{out}");
+    let file = aloe_zk::files::AttributesFile::from_json(&std::fs::read_to_string(&kept).unwrap()).unwrap();
+    let stored = protocol.identity_escrow.identity_of(&mut chain, borrower.address()).unwrap().attributesCommitment;
+    assert_eq!(stored.to_string(), file.commitment, "the notary recorded the commitment the borrower keeps");
     let (ok, out) = as_user(&register, &url, &deployment, &borrower_keystore);
     assert!(!ok && out.contains("already registered"), "{out}");
     let (ok, out) = as_user(&register, &url, &deployment, &keystore(dir, &twin));
@@ -268,6 +280,8 @@ impl Context<'_> {
             fundDate: alloy_primitives::Uint::from(now + 86_400),
             gracePeriod: 0,
             creatorFeePerMil: 0,
+            decisionModel: 0,
+            minDecisionMargin: 0,
         };
         let loan = self.protocol.bureau.create_loan(chain, self.owner.address(), terms).unwrap().value;
         let mut parties = RpcChain::connect(self.url, vec![self.lender.clone(), borrower.clone()]).unwrap();

@@ -1,7 +1,9 @@
 //! The `aloe` binary end to end: the demo on the embedded chain, deploy to anvil from a keystore, the
-//! credit model (train, score), the cold-start k-NN model (build, upload, resume, verify).
+//! credit model (train, score), the cold-start k-NN model (build, upload, resume, verify), the private
+//! decision commands (setup, prove, verify, export-verifier).
 
 mod escrow;
+mod zk;
 
 use std::process::Command;
 
@@ -27,6 +29,8 @@ fn demo_runs_the_lifecycle_and_prints_balances_and_gas() {
         "the same identity on a fresh address is refused",
         "the lender reconstructs the identity from 2 shares: 078-05-1120",
         "someone who did not lend gets nothing",
+        "the same proof from another address: NoAttributesCommitment",
+        "the borrower borrows with its proof",
     ] {
         assert!(stdout.contains(expected), "missing {expected:?} in\n{stdout}");
     }

@@ -1,10 +1,14 @@
 //! `aloe borrower register`: sign a registration request with the borrower's key and hand it, with the
-//! national identifier, to a notary.
+//! national identifier (and, for private loan decisions, the credit model's attributes with a fresh
+//! salt), to a notary.
+
+use std::path::PathBuf;
 
 use aloe_identity::roles::{
     Registry,
-    notary::{Registration, sign_request},
+    notary::{ModelAttributes, Registration, sign_request},
 };
+use aloe_zk::files::AttributesFile;
 use anyhow::{Context, bail};
 
 use super::{ChainArgs, KeyArgs, escrow::info};
@@ -26,6 +30,13 @@ pub(crate) struct RegisterArgs {
     /// Environment variable holding the national identifier (asked for when unset; never an argument).
     #[arg(long, default_value = "ALOE_NATIONAL_ID")]
     national_id_env: String,
+    /// The credit model's 20 attributes in the UCI coding (a one-line file), for private loan decisions.
+    #[arg(long)]
+    attributes: Option<PathBuf>,
+    /// Where to keep the attributes and the salt of their commitment (needed to prove; written before
+    /// anything is sent, refused if it exists).
+    #[arg(long, default_value = "attributes.json")]
+    attributes_out: PathBuf,
 }
 
 pub(crate) fn register(args: RegisterArgs) -> anyhow::Result<()> {
@@ -41,7 +52,25 @@ pub(crate) fn register(args: RegisterArgs) -> anyhow::Result<()> {
         bail!("{} is not a notary of this deployment", args.notary);
     }
     let request = sign_request(&borrower, notary.address, args.fico, registry.now()?, domain)?;
-    let registration = Registration { national_id, request };
+    let attributes = match &args.attributes {
+        None => None,
+        Some(path) => {
+            let uci = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+            let salt = aloe_zk::commitment::random_salt(&mut rand::rngs::OsRng);
+            let file = AttributesFile::new(&uci, salt).with_context(|| format!("attributes in {}", path.display()))?;
+            if args.attributes_out.exists() {
+                bail!("{} exists: it may hold the salt of an earlier registration", args.attributes_out.display());
+            }
+            super::super::model::write_atomically(&args.attributes_out, &serde_json::to_string_pretty(&file)?)?;
+            println!(
+                "kept the attributes and their salt in {} (commitment {})",
+                args.attributes_out.display(),
+                file.commitment
+            );
+            Some(ModelAttributes { uci: file.uci, salt: file.salt })
+        }
+    };
+    let registration = Registration { national_id, request, attributes };
     let response = reqwest::blocking::Client::new()
         .post(format!("{}/v1/registrations", args.notary))
         .json(&registration)

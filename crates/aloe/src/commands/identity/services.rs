@@ -8,6 +8,7 @@ use aloe_identity::{
     store::{AuditorStore, NotaryStore},
 };
 use aloe_server::{
+    attributes::PoseidonCommitter,
     auditor::AuditorService,
     keys,
     notary::{HttpCourier, NotaryService},
@@ -78,7 +79,7 @@ pub(crate) fn notary(args: NotaryArgs) -> anyhow::Result<()> {
     let store = NotaryStore::open(&service.data_dir.join("notary.sqlite")).context("opening the notary's store")?;
     println!("notary {}", signer.address());
     let registry = service.chain.registry(signer.clone())?;
-    let notary = Notary::new(signer, tag_key, store);
+    let notary = Notary::new(signer, tag_key, store).with_committer(Box::new(PoseidonCommitter));
     let router = NotaryService::new(notary, registry, HttpCourier::new(args.auditors)).router();
     serve(service.listen, router, None)
 }
