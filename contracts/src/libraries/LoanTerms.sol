@@ -25,8 +25,9 @@ struct LoanTerms {
     /// @notice The decision model (its index in the bureau's `DecisionModels`) whose proof a borrower must present
     ///         with `borrowWithProof`; 0 for none (then `borrow`, the credit score alone, decides).
     uint32 decisionModel;
-    /// @notice The least margin the proof must show: the model's approve logit minus its reject logit, in
-    ///         thousandths of a logit (may be negative); 0 when there is no decision model.
+    /// @notice The least margin the proof must show: the model's approve logit minus its reject logit, in the
+    ///         model's fixed-point units (2^-f of a logit; f = 12 for the shipped model, so 4,096 is one logit);
+    ///         may be negative; 0 when there is no decision model.
     int32 minDecisionMargin;
 }
 

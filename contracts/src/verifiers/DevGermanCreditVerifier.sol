@@ -42,14 +42,14 @@ contract DevGermanCreditVerifier {
     uint256 internal constant DELTA_Y1 = 0x27724ba13525ec279c8382388cb0df1873515fdc918770d6200d3de380a55cc2;
     uint256 internal constant DELTA_Y0 = 0x0148bc693839c14d92099f0835cd2c04da2e6a638ecadebc3a07479e3b77bd52;
     // IC0 with the model identifier folded in, then IC[i + 1] for input[i].
-    uint256 internal constant IC0_X = 0x1d23dea71bc1b9384bc60c6fb73050558b936dfd75ca11bf40328cc39666f74c;
-    uint256 internal constant IC0_Y = 0x18682c082027bfc4693a4f5d02e1bf7afc3a0876af1de5c36df0976e689b976f;
-    uint256 internal constant IC1_X = 0x284ece0002b64c6e0ae0652137b68156ba170caf800361ae40e658414597fe18;
-    uint256 internal constant IC1_Y = 0x15c00acf809b3f58ac4c45207d211cbbeca61d0f6e44299ff0ecfa7f62fc227e;
-    uint256 internal constant IC2_X = 0x11c5e7db8c12f80b37ff198a4fcf2ba3ea461dfa104ddaff8b5a3bbb1358ee9b;
-    uint256 internal constant IC2_Y = 0x0f80629c52c4d0e23096240dcaaf054af05a6186f4b736843af94b3f1d0e323d;
-    uint256 internal constant IC3_X = 0x04a19a60b9043bb9a367fa561ea003e2c83fda0cf33e87bb244451c5ce4c5dbe;
-    uint256 internal constant IC3_Y = 0x2c5dbdfb283dbe35617bd58f009670b6f5de215cc1dc8aece10f84ed90660e0f;
+    uint256 internal constant IC0_X = 0x2112e7f43ac29129f519f01491c913c4f7a52df574b00dbd3f1d397212f53775;
+    uint256 internal constant IC0_Y = 0x2e8ea6b70755ba43256d264302b2190a35f764b97231571362882aaee95cda03;
+    uint256 internal constant IC1_X = 0x03f292a1be9cc494e3958797d7aaa0cbfbc0dec21d866d695ab713d9abc188fb;
+    uint256 internal constant IC1_Y = 0x2c4e42d0a192116a38e7271451cfd6c5c4b16d8a9fb5baa656d0e9f17d179319;
+    uint256 internal constant IC2_X = 0x0e7adb27ee99e36c90ded82c27c486b63bfc96dcf2fa7e90842ea1edcf310334;
+    uint256 internal constant IC2_Y = 0x17a911d6d16ed6e3098f84fd208c35c3a50b0c68cae1e17e10e45bd65f0c9fac;
+    uint256 internal constant IC3_X = 0x1f79f4924edbae98f87eee60db34a06ca8ff862e4cd1d2f96f75bf5358df0beb;
+    uint256 internal constant IC3_Y = 0x1d8a518a15c12e4e2b8f7957df5cb22a274cd700ff65cbd7e2eb6cd28212034a;
 
     /// @notice The model identifier this verifier is fixed to (the circuit's first public input).
     function modelId() external pure returns (uint256) {

@@ -4,16 +4,9 @@
 
 use alloy_primitives::B256;
 use alloy_signer_local::PrivateKeySigner;
-use aloe_chain::{Chain, EmbeddedChain, SharedChain};
-use aloe_contracts::{Auditor as OnChainAuditor, Protocol, decision_loan_terms, lifecycle::whole};
-use aloe_identity::{
-    identity::TagKey,
-    roles::{
-        auditor::Auditor,
-        notary::{ModelAttributes, Notary, Registration, sign_request},
-    },
-    store::{AuditorStore, NotaryStore},
-};
+use aloe_chain::Chain;
+use aloe_contracts::{decision_loan_terms, lifecycle::whole};
+use aloe_identity::roles::notary::{ModelAttributes, Registration, sign_request};
 use aloe_ml::data::GERMAN_DATA;
 use aloe_server::{
     attributes::PoseidonCommitter, decision::register_dev_model, in_process::InProcessCourier, registry::ChainRegistry,
@@ -23,9 +16,10 @@ use aloe_zk::files::{field_hex, parse_attributes};
 use ark_bn254::Fr;
 use rand::{SeedableRng, rngs::StdRng};
 
-fn signer(byte: u8) -> PrivateKeySigner {
-    PrivateKeySigner::from_bytes(&B256::repeat_byte(byte)).unwrap()
-}
+#[allow(dead_code)] // each test binary uses part of it
+mod common;
+
+use common::{Deployment, signer};
 
 /// Applicant `i`'s 20 attributes in the UCI coding (its line of the data, without the class).
 fn uci(i: usize) -> String {
@@ -37,28 +31,9 @@ fn uci(i: usize) -> String {
 fn the_notary_commits_and_only_the_borrowers_own_proof_borrows() {
     let dir = tempfile::tempdir().unwrap();
     let mut rng = StdRng::seed_from_u64(11);
-    let chain = SharedChain::new(Box::new(EmbeddedChain::new()));
-    let owner = signer(1).address();
-    let protocol = Protocol::deploy(&mut chain.clone(), owner).unwrap();
+    let Deployment { chain, protocol, owner, notary, auditors, .. } = Deployment::new(dir.path(), 2, &mut rng);
+    let notary = notary.with_committer(Box::new(PoseidonCommitter));
     let registry = || ChainRegistry::new(Box::new(chain.clone()), protocol);
-    let notary_key = signer(2);
-    protocol.bureau.add_notary(&mut chain.clone(), owner, notary_key.address()).unwrap();
-    let notary =
-        Notary::new(notary_key, TagKey::random(&mut rng), NotaryStore::open(&dir.path().join("n.sqlite")).unwrap())
-            .with_committer(Box::new(PoseidonCommitter));
-    let auditors: Vec<(Auditor, ChainRegistry)> = (0..2u8)
-        .map(|i| {
-            (
-                Auditor::new(signer(0x10 + i), AuditorStore::open(&dir.path().join(format!("a{i}.sqlite"))).unwrap()),
-                registry(),
-            )
-        })
-        .collect();
-    let set = auditors
-        .iter()
-        .map(|(a, _)| OnChainAuditor { account: a.address(), encryptionKey: B256::from(a.encryption_key().0) })
-        .collect();
-    protocol.identity_escrow.set_auditors(&mut chain.clone(), owner, set, 2).unwrap();
     let mut courier = InProcessCourier { auditors, offline: vec![] };
     let mut notary_registry = registry();
     let domain = (protocol.chain_id, protocol.identity_escrow.address);

@@ -5,23 +5,25 @@
 
 use alloy_primitives::{Address, B256};
 use alloy_signer_local::PrivateKeySigner;
-use aloe_chain::{Chain, EmbeddedChain, SharedChain};
+use aloe_chain::{Chain, SharedChain};
 use aloe_contracts::{Auditor as OnChainAuditor, LoanTerms, Protocol, lifecycle::whole};
 use aloe_identity::{
     Result,
     encryption::DecryptionKey,
     escrow::AuditorInfo,
-    identity::TagKey,
     messages::Signed,
     roles::{
-        auditor::Auditor,
         lender,
-        notary::{Courier, Notary, Registration, sign_request},
+        notary::{Courier, Registration, sign_request},
     },
-    store::{AuditorStore, NotaryStore},
 };
 use aloe_server::{in_process::InProcessCourier, registry::ChainRegistry};
 use rand::{SeedableRng, rngs::StdRng};
+
+#[allow(dead_code)] // each test binary uses part of it
+mod common;
+
+use common::{Deployment, signer};
 
 const SSN: &str = "078-05-1120";
 
@@ -48,37 +50,12 @@ impl Courier for Direct {
     }
 }
 
-fn signer(byte: u8) -> PrivateKeySigner {
-    PrivateKeySigner::from_bytes(&B256::repeat_byte(byte)).unwrap()
-}
-
 #[test]
 fn register_default_reveal_and_every_refusal() {
     let dir = tempfile::tempdir().unwrap();
     let mut rng = StdRng::seed_from_u64(7);
-    let chain = SharedChain::new(Box::new(EmbeddedChain::new()));
-    let owner = signer(1).address();
-    let protocol = Protocol::deploy(&mut chain.clone(), owner).unwrap();
+    let Deployment { chain, protocol, owner, notary, auditors, set } = Deployment::new(dir.path(), 3, &mut rng);
     let registry = || ChainRegistry::new(Box::new(chain.clone()), protocol);
-    let notary_key = signer(2);
-    protocol.bureau.add_notary(&mut chain.clone(), owner, notary_key.address()).unwrap();
-    let notary = Notary::new(
-        notary_key,
-        TagKey::random(&mut rng),
-        NotaryStore::open(&dir.path().join("notary.sqlite")).unwrap(),
-    );
-
-    let auditors: Vec<(Auditor, ChainRegistry)> = (0..3u8)
-        .map(|i| {
-            let store = AuditorStore::open(&dir.path().join(format!("auditor{i}.sqlite"))).unwrap();
-            (Auditor::new(signer(0x10 + i), store), registry())
-        })
-        .collect();
-    let set: Vec<OnChainAuditor> = auditors
-        .iter()
-        .map(|(a, _)| OnChainAuditor { account: a.address(), encryptionKey: B256::from(a.encryption_key().0) })
-        .collect();
-    protocol.identity_escrow.set_auditors(&mut chain.clone(), owner, set.clone(), 2).unwrap();
     let down = auditors[2].0.address();
     let mut courier = Direct { inner: InProcessCourier { auditors, offline: vec![] }, delivered: vec![], race: None };
 

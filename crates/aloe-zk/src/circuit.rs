@@ -18,7 +18,8 @@
 //!
 //! Interval analysis over the attributes' bounds sizes every range check and proves that no value
 //! reaches `2^120`, so nothing wraps modulo the field. The borrower's address is squared once so
-//! that it enters the verifying key: a proof made for one address does not verify for another.
+//! that it enters a constraint (a proof made for one address does not verify for another); with public
+//! weights the model identifier must equal the model's, with private ones the weights' commitment.
 
 use aloe_ml::data::ATTRIBUTES;
 use aloe_ml::fixed_input::{CommittedAttributes, FixedColumn, LOG_MONTHLY_BITS, Source, level_count, numeric_bits};
@@ -290,7 +291,11 @@ pub fn synthesize(cs: ConstraintSystemRef<Fr>, circuit: &DecisionCircuit<'_>) ->
     let commitment = FpVar::new_input(cs.clone(), || Ok(commitment))?;
     let borrower = FpVar::new_input(cs.clone(), || Ok(borrower))?;
     let min_margin = FpVar::new_input(cs.clone(), || Ok(min_margin))?;
+    // arkworks' QAP reduction binds every public input anyway; these say so in the circuit itself.
     let _ = borrower.square()?;
+    if model.visibility == Visibility::Public {
+        model_id.enforce_equal(&FpVar::constant(model.model_id()))?;
+    }
 
     // Attributes: one-hot flags for levels, bits for numerics; packed and committed.
     let mut flags: Vec<Vec<Boolean<Fr>>> = vec![Vec::new(); ATTRIBUTES];

@@ -31,7 +31,7 @@ fn setup_prove_verify_export_and_every_refusal() {
         (dir.path().join("keys"), dir.path().join("attributes.json"), dir.path().join("proof.json"));
     let small = model("german-credit-mlp-10.json");
     let (ok, out) = zk(&["setup", "--model", &small, "--out", path(&keys)]);
-    assert!(ok && out.contains("1143 constraints") && out.contains("multi-party ceremony"), "{out}");
+    assert!(ok && out.contains("1144 constraints") && out.contains("multi-party ceremony"), "{out}");
     let (ok, out) = zk(&["setup", "--model", &small, "--out", path(&keys)]);
     assert!(!ok && out.contains("already holds keys"), "{out}");
 
