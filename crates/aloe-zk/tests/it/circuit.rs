@@ -42,8 +42,18 @@ fn models() -> Vec<(&'static str, DecisionModel)> {
 
 #[test]
 fn the_margin_is_aloe_ml_s_on_every_applicant_and_the_decision_is_exact() {
-    let file = super::shipped_model();
-    let model = DecisionModel::public(&file).unwrap();
+    every_applicant(&super::shipped_model(), false);
+}
+
+#[test]
+fn with_private_weights_too() {
+    every_applicant(&super::small_model_f8(), true);
+}
+
+/// For every applicant: the circuit's margin is the model file's (`aloe-ml`), the honest witness satisfies at
+/// exactly that threshold, and (for every 50th) not one unit above.
+fn every_applicant(file: &aloe_ml::model_file::ModelFile, private: bool) {
+    let model = if private { DecisionModel::private(file) } else { DecisionModel::public(file) }.unwrap();
     for (i, applicant) in german_credit().applicants.iter().enumerate() {
         let expected = file.margin_fixed(applicant).unwrap();
         let (public, trace) = honest(&model, &CommittedAttributes::from_applicant(applicant).unwrap(), expected as i32);
