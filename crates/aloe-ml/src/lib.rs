@@ -22,6 +22,10 @@
 //! - [`coldstart`]: the cold-start evaluation: the k-NN score (computed by `aloe-score` through a
 //!   [`coldstart::KnnScorer`]) against logistic regression and gradient boosting on the same folds;
 //!   RMSE per k, AUROC, calibration by decile.
+//! - [`autoencoder`]: the DeFi score's anomaly penalty `X`: min-max normalisation fitted on training
+//!   rows, a three-plus-three-layer autoencoder (MSLE, AdamW), threshold mean + 1 std, the ramp to 20.
+//! - [`defi_population`]: a seeded population of Aave-style accounts with injected anomalies of named kinds.
+//! - [`defi_eval`]: AUROC of `X` against a z-score baseline on that population, and score quantiles.
 //!
 //! # Fixed-point inference (what the circuit computes)
 //!
@@ -50,9 +54,12 @@
 //! activation, so `|margin / 2^f − margin_real| ≤ F_0 + F_1 + u`
 //! ([`quantize::margin_error_bound`]; a property test checks it on random networks and inputs).
 
+pub mod autoencoder;
 pub mod boosting;
 pub mod coldstart;
 pub mod data;
+pub mod defi_eval;
+pub mod defi_population;
 pub mod encoding;
 pub mod eval;
 pub mod fixed_input;

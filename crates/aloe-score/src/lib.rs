@@ -14,9 +14,12 @@
 //! - [`coldstart`]: the cold-start model from such histories: a point's ratios from its first months and
 //!   labels from the rest plus the next month, a client's score from its latest months, through `getScore`.
 //! - [`model_file`]: the versioned, SHA-256-hashed k-NN model file that `aloe model knn` builds and uploads.
+//! - [`defi`]: the DeFi behaviour score `38.5·P + 33.5·A + 16.5·L + 11.5·C − X` from Aave V3 account data
+//!   and an address's history (validated features, the four components, the 300–850 mapping).
 
 pub mod account;
 pub mod coldstart;
+pub mod defi;
 pub mod knn;
 pub mod ledger;
 pub mod model_file;
