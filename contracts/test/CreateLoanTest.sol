@@ -31,22 +31,7 @@ contract CreateLoanTest is BaseTest {
         t.asset = inToken ? address(token) : address(0);
         uint256 countBefore = bureau.loanCount();
 
-        vm.expectEmit(false, true, true, true, address(bureau));
-        emit Events.LoanCreated(
-            address(0),
-            creator,
-            t.asset,
-            t.totalAmount,
-            t.intRatePerMil,
-            t.numPayments,
-            t.secondsBetweenPayments,
-            t.minCreditScore,
-            t.fundDate,
-            t.gracePeriod,
-            t.creatorFeePerMil,
-            t.decisionModel,
-            t.minDecisionMargin
-        );
+        _expectLoanCreated(creator, t);
         vm.prank(creator);
         Loan loan = Loan(payable(bureau.createLoan(t)));
 
@@ -165,22 +150,7 @@ contract CreateLoanTest is BaseTest {
         t = _boundTerms(t);
         t.asset = address(0);
         (t.decisionModel, t.minDecisionMargin) = (index, margin);
-        vm.expectEmit(false, true, true, true, address(bureau));
-        emit Events.LoanCreated(
-            address(0),
-            CREATOR,
-            t.asset,
-            t.totalAmount,
-            t.intRatePerMil,
-            t.numPayments,
-            t.secondsBetweenPayments,
-            t.minCreditScore,
-            t.fundDate,
-            t.gracePeriod,
-            t.creatorFeePerMil,
-            index,
-            margin
-        );
+        _expectLoanCreated(CREATOR, t);
         vm.prank(CREATOR);
         Loan loan = Loan(payable(bureau.createLoan(t)));
         (, LoanTerms memory got) = loan.terms();
@@ -237,5 +207,25 @@ contract CreateLoanTest is BaseTest {
         vm.prank(LENDER_A);
         implementation.invest{value: 1 ether}(1 ether);
         assertTrue(!bureau.isLoan(address(implementation)), "implementation is no loan");
+    }
+
+    /// Expects the bureau's `LoanCreated` for `creator` and `t` (any loan address).
+    function _expectLoanCreated(address creator, LoanTerms memory t) private {
+        vm.expectEmit(false, true, true, true, address(bureau));
+        emit Events.LoanCreated(
+            address(0),
+            creator,
+            t.asset,
+            t.totalAmount,
+            t.intRatePerMil,
+            t.numPayments,
+            t.secondsBetweenPayments,
+            t.minCreditScore,
+            t.fundDate,
+            t.gracePeriod,
+            t.creatorFeePerMil,
+            t.decisionModel,
+            t.minDecisionMargin
+        );
     }
 }

@@ -53,7 +53,12 @@ pub struct PublicInputs {
 impl PublicInputs {
     /// The four public inputs of `model`'s circuit, in order.
     pub fn with_model(&self, model: &DecisionModel) -> [Fr; 4] {
-        [model.model_id(), self.commitment, self.borrower, signed(i128::from(self.min_margin))]
+        self.with_model_id(model.model_id())
+    }
+
+    /// The four public inputs, in order, for the model identified by `model_id`.
+    pub fn with_model_id(&self, model_id: Fr) -> [Fr; 4] {
+        [model_id, self.commitment, self.borrower, signed(i128::from(self.min_margin))]
     }
 }
 
@@ -211,10 +216,6 @@ fn range_check(x: &FpVar<Fr>, bits: u32) -> Result<(), SynthesisError> {
     x.to_bits_le_with_top_bits_zero(bits as usize).map(|_| ())
 }
 
-fn constant(v: i128) -> Fr {
-    signed(v)
-}
-
 fn inverse_power_of_two(k: u32) -> Fr {
     power_of_two(k).inverse().expect("2^k is invertible")
 }
@@ -229,7 +230,7 @@ fn weights(
     match model.visibility {
         Visibility::Public => {
             let bound = values.iter().map(|w| i128::from(*w).abs()).max().unwrap_or(0);
-            Ok((values.iter().map(|w| FpVar::constant(constant(i128::from(*w)))).collect(), bound))
+            Ok((values.iter().map(|w| FpVar::constant(signed(i128::from(*w)))).collect(), bound))
         }
         Visibility::Private { weight_bits } => {
             let offset = 1i128 << (weight_bits - 1);
@@ -237,7 +238,7 @@ fn weights(
             let mut weights = Vec::with_capacity(values.len());
             for w in &values {
                 let (_, sum) = witness_bits(cs, Some((i128::from(*w) + offset) as u128), weight_bits)?;
-                weights.push(&sum - FpVar::constant(constant(offset)));
+                weights.push(&sum - FpVar::constant(signed(offset)));
                 offset_weights.push(sum);
             }
             let per_word = (PACKED_WORD_BITS / weight_bits) as usize;
@@ -326,7 +327,7 @@ pub fn synthesize(cs: ConstraintSystemRef<Fr>, circuit: &DecisionCircuit<'_>) ->
     let known_log = attributes.map(|a| (i128::from(a.log_monthly) + log_offset) as u128);
     let (_, offset_log) = witness_bits(&cs, known_log, LOG_MONTHLY_BITS + 1)?;
     packed += &offset_log * power_of_two(offset);
-    let log_monthly = offset_log - FpVar::constant(constant(log_offset));
+    let log_monthly = offset_log - FpVar::constant(signed(log_offset));
     let salt = FpVar::new_witness(cs.clone(), || trace.map(|t| t.salt).ok_or_else(missing))?;
     let mut sponge = PoseidonSpongeVar::new(cs.clone(), poseidon::attributes_config());
     sponge.absorb(&vec![packed, salt])?;
@@ -341,7 +342,7 @@ pub fn synthesize(cs: ConstraintSystemRef<Fr>, circuit: &DecisionCircuit<'_>) ->
                 let x = flags[*attribute]
                     .iter()
                     .zip(table)
-                    .fold(FpVar::zero(), |acc, (b, t)| acc + FpVar::from(b.clone()) * constant(i128::from(*t)));
+                    .fold(FpVar::zero(), |acc, (b, t)| acc + FpVar::from(b.clone()) * signed(i128::from(*t)));
                 let (lo, hi) = (table.iter().min().copied().unwrap_or(0), table.iter().max().copied().unwrap_or(0));
                 inputs.push(x);
                 ranges.push(Interval::new(i128::from(lo), i128::from(hi)));
@@ -357,12 +358,12 @@ pub fn synthesize(cs: ConstraintSystemRef<Fr>, circuit: &DecisionCircuit<'_>) ->
                 let known = trace.map(|t| u128::from(t.affine_remainders[next_affine]));
                 next_affine += 1;
                 let (_, remainder) = witness_bits(&cs, known, *shift)?;
-                let numerator = v * constant(i128::from(*scale)) + FpVar::constant(constant(i128::from(*offset)));
+                let numerator = v * signed(i128::from(*scale)) + FpVar::constant(signed(i128::from(*offset)));
                 let x = (numerator - remainder) * inverse_power_of_two(*shift);
                 let range =
                     v_range.scaled(i128::from(*scale)).plus(Interval::new(i128::from(*offset), i128::from(*offset)));
                 let range = range.checked()?.floor_div(*shift);
-                range_check(&(&x - FpVar::constant(constant(range.lo))), bits_for(range.hi - range.lo))?;
+                range_check(&(&x - FpVar::constant(signed(range.lo))), bits_for(range.hi - range.lo))?;
                 inputs.push(x);
                 ranges.push(range);
             }

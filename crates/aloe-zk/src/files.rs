@@ -296,3 +296,37 @@ pub fn parse_attributes(uci: &str) -> Result<CommittedAttributes, FileError> {
     }
     CommittedAttributes::from_applicant(&applicant).map_err(|e| malformed("attributes", e))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const APPLICANT: &str = "A11 6 A34 A43 1169 A65 A75 4 A93 A101 4 A121 67 A143 A152 2 A173 1 A192 A201";
+
+    #[test]
+    fn an_attributes_file_must_open_its_commitment() {
+        let file = AttributesFile::new(APPLICANT, Fr::from(7u64)).unwrap();
+        let json = serde_json::to_string(&file).unwrap();
+        assert_eq!(AttributesFile::from_json(&json).unwrap(), file);
+        let mut other = file.clone();
+        other.salt = field_hex(Fr::from(8u64));
+        let refused = AttributesFile::from_json(&serde_json::to_string(&other).unwrap()).unwrap_err();
+        assert!(refused.to_string().contains("do not open"), "{refused}");
+        other.salt = "0x12".into();
+        assert!(AttributesFile::from_json(&serde_json::to_string(&other).unwrap()).is_err());
+        let mut other = file.clone();
+        other.uci = APPLICANT.replacen(" 67 ", " 999 ", 1);
+        assert!(AttributesFile::from_json(&serde_json::to_string(&other).unwrap()).is_err());
+        assert!(AttributesFile::new(&format!("{APPLICANT} 1"), Fr::from(7u64)).is_err(), "a class column is refused");
+        assert!(AttributesFile::from_json("{\"format\": \"aloe-zk/attributes\"}").is_err());
+    }
+
+    #[test]
+    fn hex_and_field_parsing_refuse_what_is_not_canonical() {
+        assert_eq!(unhex("0x0aff"), Some(vec![0x0a, 0xff]));
+        assert_eq!(unhex("abc"), None);
+        assert_eq!(unhex("0xzz"), None);
+        assert_eq!(field_from_hex(&hex(&[0xff; 32])), None);
+        assert_eq!(field_from_hex(&field_hex(Fr::from(5u64))), Some(Fr::from(5u64)));
+    }
+}

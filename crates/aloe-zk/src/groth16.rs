@@ -79,9 +79,7 @@ pub fn verify(
     public: &PublicInputs,
     proof: &Proof<Bn254>,
 ) -> Result<bool, ZkError> {
-    let inputs =
-        [model_id, public.commitment, public.borrower, crate::commitment::signed(i128::from(public.min_margin))];
-    Ok(Groth16::<Bn254>::verify_with_processed_vk(pvk, &inputs, proof)?)
+    Ok(Groth16::<Bn254>::verify_with_processed_vk(pvk, &public.with_model_id(model_id), proof)?)
 }
 
 /// The prepared form of a verifying key (the pairing of α and β done once).

@@ -73,12 +73,7 @@ pub fn weights_commitment(mlp: &QuantizedMlp, bits: u32) -> Fr {
 
 /// The public model's identifier: the first 31 bytes of the model file's SHA-256, big-endian.
 pub fn file_identifier(sha256_hex: &str) -> Result<Fr, ZkError> {
-    let bytes: Vec<u8> = (0..sha256_hex.len())
-        .step_by(2)
-        .map(|i| sha256_hex.get(i..i + 2).and_then(|h| u8::from_str_radix(h, 16).ok()))
-        .collect::<Option<_>>()
-        .filter(|b: &Vec<u8>| b.len() == 32)
-        .ok_or(ZkError::ModelHash)?;
+    let bytes = crate::files::unhex(sha256_hex).filter(|b| b.len() == 32).ok_or(ZkError::ModelHash)?;
     Ok(Fr::from_be_bytes_mod_order(&bytes[..31]))
 }
 

@@ -58,8 +58,12 @@ pub fn field_word<F: PrimeField<BigInt = BigInt<4>>>(x: F) -> U256 {
 /// `v` as an element of the scalar field: `v` itself when non-negative, `r - |v|` when negative (how a signed
 /// public input such as the minimum margin is encoded, in the circuit and in the Loan contract alike).
 pub fn signed_field(v: i64) -> Fr {
-    let magnitude = Fr::from(v.unsigned_abs());
-    if v < 0 { -magnitude } else { magnitude }
+    crate::commitment::signed(v.into())
+}
+
+/// The decision verifier's `input`: the public inputs after the (folded) model identifier, as words.
+pub fn input_words(public: &crate::circuit::PublicInputs) -> [U256; 3] {
+    [field_word(public.commitment), field_word(public.borrower), field_word(signed_field(public.min_margin.into()))]
 }
 
 /// The BN254 scalar field order r: public inputs must be below it.

@@ -13,7 +13,7 @@ use aloe_ml::fixed_input::CommittedAttributes;
 use aloe_zk::dev::{self, DevModel};
 use aloe_zk::files::address_field;
 use aloe_zk::groth16::prove;
-use aloe_zk::solidity::{field_word, proof_words, signed_field};
+use aloe_zk::solidity::{field_word, input_words, proof_words};
 use ark_bn254::Fr;
 use rand::{SeedableRng, rngs::StdRng};
 
@@ -57,8 +57,7 @@ fn dev_verifiers_accept_the_circuits_proofs_and_nothing_else() {
         let (proof, public) =
             prove(&pk, &model, &attributes, Fr::from(77u64), borrower_field, min_margin, &mut rng).unwrap();
         let words = proof_words(&proof);
-        let input =
-            [field_word(public.commitment), field_word(borrower_field), field_word(signed_field(min_margin.into()))];
+        let input = input_words(&public);
         assert!(verifier.verify_proof(&mut chain, words, input).unwrap(), "{}", dev.contract);
         let gas = verifier.verify_proof_gas(&mut chain, words, input).unwrap();
         println!("{}: verifyProof transaction {gas} gas", dev.contract);

@@ -11,7 +11,6 @@ use aloe_server::decision::register_dev_model;
 use aloe_zk::commitment::{commit, to_bytes32};
 use aloe_zk::dev;
 use aloe_zk::files::address_field;
-use aloe_zk::solidity::{field_word, signed_field};
 use anyhow::Context;
 use ark_bn254::Fr;
 use rand::SeedableRng;
@@ -58,8 +57,7 @@ pub(crate) fn print_gas() -> anyhow::Result<()> {
                 min_margin,
                 &mut rng,
             )?;
-            let input =
-                [field_word(public.commitment), field_word(borrower), field_word(signed_field(min_margin.into()))];
+            let input = aloe_zk::solidity::input_words(&public);
             verify_gas.push(decision.verifier.verify_proof_gas(
                 &mut chain,
                 aloe_zk::solidity::proof_words(&proof),
