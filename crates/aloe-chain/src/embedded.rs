@@ -127,9 +127,10 @@ impl Chain for EmbeddedChain {
     fn send(&mut self, tx: TxRequest) -> Result<Receipt> {
         let result = self.execute(&tx, true)?;
         let block_number = self.block.number.saturating_to::<u64>();
+        let block_timestamp = self.block.timestamp.saturating_to::<u64>();
         self.block.number += U256::from(1);
         let receipt = into_receipt(result)?;
-        self.logs.extend(receipt.logs.iter().map(|log| ChainLog { block_number, log: log.clone() }));
+        self.logs.extend(receipt.logs.iter().map(|log| ChainLog { block_number, block_timestamp, log: log.clone() }));
         Ok(receipt)
     }
 

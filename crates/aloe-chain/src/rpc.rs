@@ -69,6 +69,19 @@ impl RpcChain {
         &self.url
     }
 
+    fn block_timestamp(&self, number: u64) -> Result<u64> {
+        self.block_timestamp_at(alloy::eips::BlockNumberOrTag::Number(number))
+    }
+
+    fn block_timestamp_at(&self, block: alloy::eips::BlockNumberOrTag) -> Result<u64> {
+        let header = self
+            .runtime
+            .block_on(async { self.provider.get_block_by_number(block).await })
+            .map_err(|e| self.rpc_error(e))?
+            .ok_or_else(|| self.rpc_error(format!("node has no block {block}")))?;
+        Ok(header.header.timestamp)
+    }
+
     fn rpc_error(&self, error: impl std::fmt::Display) -> Error {
         Error::Rpc { url: self.url.clone(), message: error.to_string() }
     }
@@ -167,21 +180,29 @@ impl Chain for RpcChain {
             }
         }
         let logs = self.runtime.block_on(self.provider.get_logs(&query)).map_err(|e| self.rpc_error(e))?;
+        // Nodes that fill `blockTimestamp` in logs save a request; for the others, one header per block.
+        let mut timestamps = std::collections::HashMap::new();
         logs.into_iter()
             .map(|log| {
                 let block_number = log.block_number.ok_or_else(|| self.rpc_error("a mined log without a block"))?;
-                Ok(ChainLog { block_number, log: log.inner })
+                let block_timestamp = match log.block_timestamp {
+                    Some(t) => t,
+                    None => match timestamps.get(&block_number) {
+                        Some(&t) => t,
+                        None => {
+                            let t = self.block_timestamp(block_number)?;
+                            timestamps.insert(block_number, t);
+                            t
+                        }
+                    },
+                };
+                Ok(ChainLog { block_number, block_timestamp, log: log.inner })
             })
             .collect()
     }
 
     fn timestamp(&mut self) -> Result<u64> {
-        let block = self
-            .runtime
-            .block_on(async { self.provider.get_block_by_number(alloy::eips::BlockNumberOrTag::Latest).await })
-            .map_err(|e| self.rpc_error(e))?
-            .ok_or_else(|| self.rpc_error("node has no latest block"))?;
-        Ok(block.header.timestamp)
+        self.block_timestamp_at(alloy::eips::BlockNumberOrTag::Latest)
     }
 
     fn advance_time(&mut self, seconds: u64) -> Result<u64> {

@@ -107,6 +107,8 @@ impl LogFilter {
 pub struct ChainLog {
     /// The block number.
     pub block_number: u64,
+    /// The block's timestamp (Unix seconds): what dates an event, e.g. for a history window.
+    pub block_timestamp: u64,
     /// The log.
     pub log: Log,
 }

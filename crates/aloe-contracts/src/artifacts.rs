@@ -35,6 +35,11 @@ pub static DECISION_MODELS: LazyLock<Artifact> =
 pub static TEST_TOKEN: LazyLock<Artifact> =
     LazyLock::new(|| load("TestToken", include_str!("../../../contracts/artifacts/TestToken.json")));
 
+/// An Aave-V3-shaped lending pool (same events, selectors and `getUserAccountData`) that doubles as its own price
+/// oracle, for the DeFi score's tests and the embedded chain; not part of the protocol.
+pub static TEST_LENDING_POOL: LazyLock<Artifact> =
+    LazyLock::new(|| load("TestLendingPool", include_str!("../../../contracts/artifacts/TestLendingPool.json")));
+
 /// The benchmark's baseline k-NN (one storage slot per point, a plain Solidity loop); not part of the
 /// protocol.
 pub static NAIVE_KNN: LazyLock<Artifact> =

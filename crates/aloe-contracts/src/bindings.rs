@@ -44,3 +44,8 @@ sol!(
     TestDecisionVerifier,
     "../../contracts/artifacts/TestDecisionVerifier.json"
 );
+sol!(
+    #[derive(Debug, PartialEq, Eq)]
+    TestLendingPool,
+    "../../contracts/artifacts/TestLendingPool.json"
+);

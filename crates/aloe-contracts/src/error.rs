@@ -46,6 +46,20 @@ pub enum Error {
         /// The first difference found.
         difference: String,
     },
+    /// A contract returned a value too large for the Rust type it is read into (never truncated).
+    #[error("{contract}.{function} returned {field} = {value}, which does not fit a {target}")]
+    OutOfRange {
+        /// Which contract.
+        contract: &'static str,
+        /// Which function.
+        function: &'static str,
+        /// The returned field.
+        field: &'static str,
+        /// Its value.
+        value: alloy_primitives::U256,
+        /// The Rust type it was read into.
+        target: &'static str,
+    },
     /// A transaction succeeded but did not emit the event that carries its result.
     #[error("{contract}.{function} emitted no {event} event")]
     MissingEvent {

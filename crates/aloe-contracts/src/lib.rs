@@ -13,6 +13,8 @@
 //!   generated Groth16 verifier; [`Loan::borrow_with_proof`] borrows with a decision proof.
 //! - [`KnnModel`]: the bureau's k-NN model (upload, publish, score); [`NaiveKnn`] the benchmark baseline;
 //!   [`knn_upload`]: a model file's points staged resumably, published, and verified against the chain.
+//! - [`aave`]: the Aave V3 pool ABI the DeFi score reads (lending events, `getUserAccountData`, the oracle's
+//!   `getAssetPrice`), its readers for any V3-compatible pool, and the [`aave::TestLendingPool`] with that ABI.
 //!
 //! ```
 //! use aloe_chain::{Chain, EmbeddedChain, dev_signer};
@@ -24,6 +26,7 @@
 //! assert!(!chain.code(protocol.bureau.address).unwrap().is_empty());
 //! ```
 
+pub mod aave;
 pub mod artifacts;
 pub mod bindings;
 mod bureau;

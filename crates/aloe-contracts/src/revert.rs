@@ -3,7 +3,9 @@
 use alloy_primitives::Bytes;
 use alloy_sol_types::{GenericContractError, SolInterface};
 
-use crate::bindings::{CreditBureau, DecisionModels, IdentityEscrow, KnnModel, Loan, TestDecisionVerifier, TestToken};
+use crate::bindings::{
+    CreditBureau, DecisionModels, IdentityEscrow, KnnModel, Loan, TestDecisionVerifier, TestLendingPool, TestToken,
+};
 
 /// Why a call reverted, decoded against every Aloe contract's errors.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,6 +24,9 @@ pub enum Revert {
     Verifier(TestDecisionVerifier::TestDecisionVerifierErrors),
     /// An ERC-20 error from the token moved.
     Token(TestToken::TestTokenErrors),
+    /// A [`crate::aave::TestLendingPool`] error (unlisted reserve, over-borrow, healthy user...). Errors it shares
+    /// with the protocol (`ZeroAmount`, OpenZeppelin's) decode as the protocol's, under the same name.
+    LendingPool(TestLendingPool::TestLendingPoolErrors),
     /// `Error(string)` or `Panic(uint256)`.
     Generic(GenericContractError),
     /// Data no known ABI explains.
@@ -45,6 +50,8 @@ impl Revert {
             Self::Verifier(e)
         } else if let Ok(e) = TestToken::TestTokenErrors::abi_decode(data) {
             Self::Token(e)
+        } else if let Ok(e) = TestLendingPool::TestLendingPoolErrors::abi_decode(data) {
+            Self::LendingPool(e)
         } else if let Ok(e) = GenericContractError::abi_decode(data) {
             Self::Generic(e)
         } else {
@@ -70,6 +77,7 @@ impl std::fmt::Display for Revert {
             Self::DecisionModels(e) => format!("{e:?}"),
             Self::Verifier(e) => format!("{e:?}"),
             Self::Token(e) => format!("{e:?}"),
+            Self::LendingPool(e) => format!("{e:?}"),
             Self::Generic(GenericContractError::Revert(r)) => return write!(f, "Error({:?})", r.reason),
             Self::Generic(GenericContractError::Panic(p)) => return write!(f, "Panic({})", p.code),
             Self::Generic(other) => return write!(f, "{other:?}"),

@@ -3,10 +3,14 @@
 //! mean squared logarithmic error and AdamW, and the penalty `X` from its reconstruction error.
 //!
 //! Training runs in f64 on the CPU from a [`SplitMix64`] initialisation and batch order, so the same
-//! seed gives the same weights to the bit (as [`crate::mlp`]); inference is plain Rust.
+//! seed gives the same weights to the bit (as [`crate::mlp`]); inference is plain Rust. Every type
+//! here serialises, so [`crate::defi_model`] can store a fitted detector; [`MinMax::check`] and
+//! [`Autoencoder::check`] validate what was read.
 
 use candle_core::{DType, Device, Tensor, Var};
 use candle_nn::{AdamW, Optimizer, ParamsAdamW};
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
 
 use crate::mlp::TrainError;
 use crate::rng::SplitMix64;
@@ -16,7 +20,7 @@ use crate::rng::SplitMix64;
 pub const CLAMP: (f64, f64) = (-0.5, 3.0);
 
 /// Min-max normalisation `(v − min) / (max − min)` per column, fitted on training rows only.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MinMax {
     min: Vec<f64>,
     span: Vec<f64>,
@@ -40,10 +44,90 @@ impl MinMax {
             .map(|(v, (m, s))| ((v - m) / s).clamp(CLAMP.0, CLAMP.1))
             .collect()
     }
+
+    /// Refuse parameters that are not `inputs` columns of finite minima and finite positive spans.
+    pub fn check(&self, inputs: usize) -> Result<(), ShapeError> {
+        if self.min.len() != inputs || self.span.len() != inputs {
+            return Err(ShapeError::ScalerWidth { inputs, min: self.min.len(), span: self.span.len() });
+        }
+        if let Some(column) =
+            (0..inputs).find(|&j| !(self.min[j].is_finite() && self.span[j].is_finite() && self.span[j] > 0.0))
+        {
+            return Err(ShapeError::ScalerValue { column });
+        }
+        Ok(())
+    }
+}
+
+/// Why stored parameters are not a usable scaler or autoencoder.
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ShapeError {
+    /// The scaler has the wrong number of columns.
+    #[error("the scaler has {min} minima and {span} spans for {inputs} inputs")]
+    ScalerWidth {
+        /// Inputs expected.
+        inputs: usize,
+        /// Minima found.
+        min: usize,
+        /// Spans found.
+        span: usize,
+    },
+    /// A minimum that is not finite, or a span that is not finite and positive.
+    #[error("scaler column {column}: the minimum must be finite and the span finite and positive")]
+    ScalerValue {
+        /// The column.
+        column: usize,
+    },
+    /// A stated width of 0.
+    #[error("encoder widths {widths:?}: every layer needs at least one unit")]
+    ZeroWidth {
+        /// The widths.
+        widths: [usize; 3],
+    },
+    /// Not six layers.
+    #[error("{found} layers: an autoencoder has six")]
+    LayerCount {
+        /// Layers found.
+        found: usize,
+    },
+    /// A layer's stated widths are not those of the architecture.
+    #[error("layer {layer} is {inputs} -> {outputs}, the architecture says {expected_inputs} -> {expected_outputs}")]
+    LayerWidth {
+        /// The layer (0 = first encoder layer).
+        layer: usize,
+        /// Its stated inputs.
+        inputs: usize,
+        /// Its stated outputs.
+        outputs: usize,
+        /// The architecture's inputs.
+        expected_inputs: usize,
+        /// The architecture's outputs.
+        expected_outputs: usize,
+    },
+    /// A layer's weights or biases are not `outputs × inputs` and `outputs` long.
+    #[error("layer {layer} ({inputs} -> {outputs}) has {weights} weights and {biases} biases")]
+    LayerSize {
+        /// The layer.
+        layer: usize,
+        /// Its inputs.
+        inputs: usize,
+        /// Its outputs.
+        outputs: usize,
+        /// Weights found.
+        weights: usize,
+        /// Biases found.
+        biases: usize,
+    },
+    /// A weight or bias that is not finite.
+    #[error("layer {layer} has a weight or bias that is not finite")]
+    NotFinite {
+        /// The layer.
+        layer: usize,
+    },
 }
 
 /// Autoencoder shape and training budget.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct AutoencoderConfig {
     /// Widths of the three encoder layers (the last is the code); the decoder mirrors them back.
     pub widths: [usize; 3],
@@ -65,30 +149,69 @@ impl Default for AutoencoderConfig {
     }
 }
 
-/// One dense layer `y = W·x + b`, `w[j * inputs + i]`.
-#[derive(Debug, Clone, PartialEq)]
+/// One dense layer `y = W·x + b`, `weights[j * inputs + i]` (row `j` is output `j`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Dense {
     inputs: usize,
-    w: Vec<f64>,
-    b: Vec<f64>,
+    outputs: usize,
+    weights: Vec<f64>,
+    biases: Vec<f64>,
 }
 
 /// A trained autoencoder: six dense layers, ReLU between them and a sigmoid on the output (normalised
 /// training values lie in [0, 1]).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Autoencoder {
     layers: Vec<Dense>,
 }
 
+/// The six layers' `(inputs, outputs)` of an autoencoder of `inputs` columns and encoder `widths`.
+fn architecture(inputs: usize, [a, b, c]: [usize; 3]) -> [(usize, usize); 6] {
+    [(inputs, a), (a, b), (b, c), (c, b), (b, a), (a, inputs)]
+}
+
 impl Autoencoder {
+    /// Refuse layers that are not six finite dense layers of the architecture `inputs` → `widths` → `inputs`.
+    pub fn check(&self, inputs: usize, widths: [usize; 3]) -> Result<(), ShapeError> {
+        if widths.contains(&0) {
+            return Err(ShapeError::ZeroWidth { widths });
+        }
+        if self.layers.len() != 6 {
+            return Err(ShapeError::LayerCount { found: self.layers.len() });
+        }
+        for (layer, (l, &(expected_inputs, expected_outputs))) in
+            self.layers.iter().zip(&architecture(inputs, widths)).enumerate()
+        {
+            let (inputs, outputs) = (l.inputs, l.outputs);
+            if (inputs, outputs) != (expected_inputs, expected_outputs) {
+                return Err(ShapeError::LayerWidth { layer, inputs, outputs, expected_inputs, expected_outputs });
+            }
+            let (weights, biases) = (l.weights.len(), l.biases.len());
+            if weights != inputs * outputs || biases != outputs {
+                return Err(ShapeError::LayerSize { layer, inputs, outputs, weights, biases });
+            }
+            if !l.weights.iter().chain(&l.biases).all(|v| v.is_finite()) {
+                return Err(ShapeError::NotFinite { layer });
+            }
+        }
+        Ok(())
+    }
+
+    /// Layer `k`'s weights and biases, for tests that corrupt them.
+    #[cfg(test)]
+    pub(crate) fn layer_mut(&mut self, k: usize) -> (&mut Vec<f64>, &mut Vec<f64>) {
+        let l = &mut self.layers[k];
+        (&mut l.weights, &mut l.biases)
+    }
+
     /// The reconstruction of a normalised row.
     pub fn reconstruct(&self, x: &[f64]) -> Vec<f64> {
         let last = self.layers.len() - 1;
         self.layers.iter().enumerate().fold(x.to_vec(), |h, (k, l)| {
-            (0..l.b.len())
+            (0..l.outputs)
                 .map(|j| {
-                    let z =
-                        l.w[j * l.inputs..(j + 1) * l.inputs].iter().zip(&h).map(|(w, v)| w * v).sum::<f64>() + l.b[j];
+                    let row = &l.weights[j * l.inputs..(j + 1) * l.inputs];
+                    let z = row.iter().zip(&h).map(|(w, v)| w * v).sum::<f64>() + l.biases[j];
                     if k == last { 1.0 / (1.0 + (-z).exp()) } else { z.max(0.0) }
                 })
                 .collect()
@@ -109,8 +232,10 @@ pub fn train(x: &[Vec<f64>], config: &AutoencoderConfig) -> Result<Autoencoder, 
         return Err(TrainError::BadData("rows must be non-empty and of equal width"));
     }
     let d = x[0].len();
-    let [a, b, c] = config.widths;
-    let shape = [(d, a), (a, b), (b, c), (c, b), (b, a), (a, d)];
+    if config.widths.contains(&0) {
+        return Err(TrainError::BadData("every layer needs at least one unit"));
+    }
+    let shape = architecture(d, config.widths);
     let device = Device::Cpu;
     let mut rng = SplitMix64::new(config.seed);
     let mut vars = Vec::new();
@@ -145,7 +270,7 @@ pub fn train(x: &[Vec<f64>], config: &AutoencoderConfig) -> Result<Autoencoder, 
     let layers = vars
         .iter()
         .zip(&shape)
-        .map(|((w, bias), &(inputs, _))| Ok(Dense { inputs, w: flat(w)?, b: flat(bias)? }))
+        .map(|((w, bias), &(inputs, outputs))| Ok(Dense { inputs, outputs, weights: flat(w)?, biases: flat(bias)? }))
         .collect::<Result<_, candle_core::Error>>()?;
     Ok(Autoencoder { layers })
 }
@@ -155,8 +280,9 @@ pub fn train(x: &[Vec<f64>], config: &AutoencoderConfig) -> Result<Autoencoder, 
 /// `threshold = mean + 1 std` of the training errors (the article's rule); `cap = max(q99, threshold +
 /// std)` with `q99` the 99th percentile of training errors (so the ramp never has zero width when the
 /// errors are tight). `X = 20 · clamp((e − threshold) / (cap − threshold), 0, 1)`: 0 up to the
-/// threshold, linear to 20 points at the cap, 20 beyond.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// threshold, linear to 20 points at the cap, 20 beyond (exactly: `e = cap` gives the ratio `(cap −
+/// threshold) / (cap − threshold)`, which IEEE division makes exactly 1).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct PenaltyRamp {
     /// Errors at or below this get no penalty.
     pub threshold: f64,
@@ -175,8 +301,12 @@ impl PenaltyRamp {
         Self { threshold, cap: q99.max(threshold + std) }
     }
 
-    /// `X` in [0, 20] for an error `e`.
+    /// `X` in [0, 20] for an error `e`; an error that is not a number (only a pathological model makes
+    /// one) counts as beyond the cap, so `X` never leaves [0, 20].
     pub fn penalty(&self, e: f64) -> f64 {
+        if e.is_nan() {
+            return aloe_score::defi::MAX_PENALTY;
+        }
         if self.cap <= self.threshold {
             return if e > self.threshold { aloe_score::defi::MAX_PENALTY } else { 0.0 };
         }
@@ -220,5 +350,31 @@ mod tests {
         assert_ne!(a, train(&rows, &AutoencoderConfig { seed: 1, ..config }).unwrap());
         let normal = rows.iter().map(|r| a.error(r)).sum::<f64>() / rows.len() as f64;
         assert!(a.error(&[0.9, 0.9, 0.0, 1.0]) > normal);
+        assert_eq!(a.check(4, [6, 4, 2]), Ok(()));
+    }
+
+    #[test]
+    fn checks_refuse_wrong_shapes_and_non_finite_values() {
+        let rows = vec![vec![0.0, 1.0, 0.5], vec![1.0, 0.0, 0.25]];
+        let config = AutoencoderConfig { widths: [3, 2, 1], epochs: 1, ..Default::default() };
+        let a = train(&rows, &config).unwrap();
+        assert_eq!(a.check(3, [3, 2, 1]), Ok(()));
+        assert!(matches!(a.check(4, [3, 2, 1]), Err(ShapeError::LayerWidth { layer: 0, inputs: 3, .. })));
+        assert!(matches!(a.check(3, [3, 2, 2]), Err(ShapeError::LayerWidth { layer: 2, .. })));
+        assert_eq!(a.check(3, [3, 0, 1]), Err(ShapeError::ZeroWidth { widths: [3, 0, 1] }));
+        let mut bad = a.clone();
+        bad.layer_mut(4).1[0] = f64::INFINITY;
+        assert_eq!(bad.check(3, [3, 2, 1]), Err(ShapeError::NotFinite { layer: 4 }));
+        let mut bad = a.clone();
+        bad.layer_mut(5).0.pop();
+        assert!(matches!(bad.check(3, [3, 2, 1]), Err(ShapeError::LayerSize { layer: 5, weights: 8, .. })));
+        let mut short = a;
+        short.layers.pop();
+        assert_eq!(short.check(3, [3, 2, 1]), Err(ShapeError::LayerCount { found: 5 }));
+        let m = MinMax::fit(&rows);
+        assert_eq!(m.check(3), Ok(()));
+        assert!(matches!(m.check(2), Err(ShapeError::ScalerWidth { .. })));
+        let zero_span = MinMax { min: vec![0.0; 3], span: vec![1.0, 0.0, 1.0] };
+        assert_eq!(zero_span.check(3), Err(ShapeError::ScalerValue { column: 1 }));
     }
 }

@@ -5,15 +5,15 @@
 //! often they occur on a real chain, or how real fraud looks.
 //!
 //! Normal account (window of [`WINDOW_DAYS`] days; `U` uniform in [0, 1), `N` standard normal):
-//! collateral `exp(ln 5000 + N)` dollars; LTV `0.65 + 0.15U`, liquidation threshold LTV `+ 0.03 + 0.05U`;
+//! collateral `exp(ln 5000 + N)` dollars in one of the [`COLLATERAL_RESERVES`] (uniformly; its LTV and
+//! liquidation threshold are the account's, as a pool reports for a single collateral);
 //! utilisation of borrowing power 0 with probability 0.2, `0.6 + 0.25U` (leveraged but healthy) with
 //! probability 0.1, else `0.05 + 0.55U`; history `exp(U(ln 30, ln 1500))` days; activity
 //! `exp(ln 0.08 + 0.8N)` transactions per day; 1–4 assets,
 //! 1–2 loan kinds (a third, Aloe's loans, with probability 0.1); past borrowing `2U` times the
 //! borrowing power, of which `0.9 + 0.1U` was repaid.
 
-use alloy_primitives::U256;
-use aloe_score::defi::{AccountData, DefiFeatures, History};
+use aloe_score::defi::{AccountData, COLLATERAL_RESERVES, DefiFeatures, History};
 
 use crate::rng::SplitMix64;
 
@@ -31,7 +31,7 @@ pub enum AnomalyKind {
     /// One of many fresh linked addresses: 3–30 days old, 3–15 transactions, small collateral
     /// (`exp(ln 1000 + 0.7N)` dollars) borrowed to 50–80 %, one asset, one kind, no past loans.
     FreshLinked,
-    /// Collateral withdrawn ahead of default: collateral cut until the health factor is 1.0–1.4,
+    /// Collateral withdrawn ahead of default: collateral cut until the health factor is 1.01–1.4,
     /// 60–90 % of past borrowing repaid.
     CollateralFlight,
 }
@@ -86,8 +86,8 @@ fn between(rng: &mut SplitMix64, lo: f64, hi: f64) -> f64 {
 
 fn normal_draft(rng: &mut SplitMix64) -> Draft {
     let collateral = (5000f64.ln() + normal(rng)).exp();
-    let ltv = between(rng, 0.65, 0.80);
-    let threshold = ltv + between(rng, 0.03, 0.08);
+    let reserve = COLLATERAL_RESERVES[rng.below(COLLATERAL_RESERVES.len())];
+    let (ltv, threshold) = (f64::from(reserve.ltv_bps) / 1e4, f64::from(reserve.liquidation_threshold_bps) / 1e4);
     let segment = rng.next_f64();
     let utilisation = match segment {
         s if s < 0.2 => 0.0,
@@ -130,7 +130,7 @@ fn inject(d: &mut Draft, kind: AnomalyKind, rng: &mut SplitMix64) {
         }
         AnomalyKind::CollateralFlight => {
             let debt = d.collateral * d.ltv * d.utilisation.max(0.3);
-            let health = between(rng, 1.0, 1.4);
+            let health = between(rng, 1.01, 1.4);
             d.collateral = health * debt / d.threshold;
             d.utilisation = debt / (d.collateral * d.ltv);
             d.past_repaid_share = between(rng, 0.6, 0.9);
@@ -141,26 +141,22 @@ fn inject(d: &mut Draft, kind: AnomalyKind, rng: &mut SplitMix64) {
 /// Round a draft into pool units and validate it (generated drafts always validate).
 fn features(d: &Draft) -> DefiFeatures {
     let base = |usd: f64| (usd * 1e8).round() as u128;
-    let power = d.collateral * d.ltv;
-    let debt = power * d.utilisation;
-    let debt_base = base(debt);
-    let health =
-        if debt_base == 0 { U256::MAX } else { U256::from((d.collateral * d.threshold / debt * 1e18) as u128) };
-    let account = AccountData {
-        total_collateral_base: base(d.collateral),
-        total_debt_base: debt_base,
-        available_borrows_base: base((power - debt).max(0.0)),
-        liquidation_threshold_bps: (d.threshold * 1e4).round() as u32,
-        ltv_bps: (d.ltv * 1e4).round() as u32,
-        health_factor_wad: health,
-    };
+    let debt_base = base(d.collateral * d.ltv * d.utilisation);
+    let account = AccountData::single_collateral(
+        base(d.collateral),
+        debt_base,
+        (d.ltv * 1e4).round() as u32,
+        (d.threshold * 1e4).round() as u32,
+    );
+    let borrowed_base = base(d.past_borrowed) + debt_base;
     let history = History {
         transactions: ((d.activity * f64::from(WINDOW_DAYS)).round() as u32).max(1),
         window_days: WINDOW_DAYS,
         history_days: d.history_days.round() as u32,
         distinct_assets: d.assets,
-        loan_kinds: d.kinds,
-        borrowed_base: base(d.past_borrowed) + debt_base,
+        // A loan kind is used by borrowing under it: an account that never borrowed has none.
+        loan_kinds: if borrowed_base == 0 { 0 } else { d.kinds },
+        borrowed_base,
         repaid_base: base(d.past_borrowed * d.past_repaid_share),
     };
     DefiFeatures::new(account, history).expect("generated accounts are valid")

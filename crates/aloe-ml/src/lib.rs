@@ -25,7 +25,10 @@
 //! - [`autoencoder`]: the DeFi score's anomaly penalty `X`: min-max normalisation fitted on training
 //!   rows, a three-plus-three-layer autoencoder (MSLE, AdamW), threshold mean + 1 std, the ramp to 20.
 //! - [`defi_population`]: a seeded population of Aave-style accounts with injected anomalies of named kinds.
-//! - [`defi_eval`]: AUROC of `X` against a z-score baseline on that population, and score quantiles.
+//! - [`defi_eval`]: on that population, a train / validation / test split, the encoder widths chosen on
+//!   validation, then AUROC of `X` beside an Isolation Forest and a z-score baseline, and score quantiles
+//!   (`aloe model defi eval`).
+//! - [`defi_model`]: the fitted detector's hashed file (scaler, layers, ramp) and `X` for a new account.
 //!
 //! # Fixed-point inference (what the circuit computes)
 //!
@@ -59,6 +62,7 @@ pub mod boosting;
 pub mod coldstart;
 pub mod data;
 pub mod defi_eval;
+pub mod defi_model;
 pub mod defi_population;
 pub mod encoding;
 pub mod eval;

@@ -93,7 +93,13 @@ pub enum InferenceError {
 
 /// SHA-256 of the compact JSON of `payload`, as lowercase hex.
 pub fn payload_hash(payload: &Payload) -> String {
-    let json = serde_json::to_vec(payload).expect("a payload serialises");
+    content_hash(payload)
+}
+
+/// The identity of any of aloe-ml's model files (this one, [`crate::defi_model`]): the SHA-256 of the
+/// compact JSON of `value` (fields in declaration order, floats in shortest round-trip form), lowercase hex.
+pub fn content_hash<T: Serialize>(value: &T) -> String {
+    let json = serde_json::to_vec(value).expect("a payload serialises");
     Sha256::digest(&json).iter().map(|b| format!("{b:02x}")).collect()
 }
 

@@ -26,6 +26,8 @@ enum Command {
     Bench(commands::bench::Args),
     /// Train, evaluate and use the credit models (`aloe model mlp ...`, `aloe model knn ...`).
     Model(commands::model::Args),
+    /// Scores from chain data: `aloe score defi` (the DeFi behaviour score of an address, or a batch as CSV).
+    Score(commands::score::Args),
     /// Private loan decisions: Groth16 setup, prove, verify, export the Solidity verifier.
     Zk(commands::zk::Args),
     /// The notary's service (`aloe notary serve`).
@@ -89,6 +91,7 @@ fn main() -> ExitCode {
         Command::Gas(args) => commands::gas::run(args),
         Command::Bench(args) => commands::bench::run(args),
         Command::Model(args) => commands::model::run(args),
+        Command::Score(args) => commands::score::run(args),
         Command::Zk(args) => commands::zk::run(args),
         Command::Notary(Notary::Serve(args)) => commands::identity::services::notary(args),
         Command::Auditor(AuditorCommand::Serve(args)) => commands::identity::services::auditor(args),

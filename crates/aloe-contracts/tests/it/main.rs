@@ -1,6 +1,7 @@
 //! Integration tests of the contracts driven from Rust, on the embedded chain and (ignored unless
 //! `ALOE_ANVIL_URL` is set, as `scripts/test` does) on anvil.
 
+mod aave;
 mod anvil;
 mod bad_input;
 mod decision;

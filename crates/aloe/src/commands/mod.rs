@@ -2,12 +2,14 @@
 
 pub(crate) mod bench;
 mod bench_zk;
+pub(crate) mod defi_model;
 pub(crate) mod demo;
 pub(crate) mod deploy;
 pub(crate) mod gas;
 pub(crate) mod identity;
 pub(crate) mod knn_model;
 pub(crate) mod model;
+pub(crate) mod score;
 pub(crate) mod zk;
 mod zk_gas;
 

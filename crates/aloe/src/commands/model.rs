@@ -1,5 +1,6 @@
 //! `aloe model mlp train|eval|score`: the German-credit MLP of `aloe-ml` (training, the evaluation
-//! table of BENCHMARKS.md, scoring a file of applicants); `aloe model knn ...` is in `knn_model.rs`.
+//! table of BENCHMARKS.md, scoring a file of applicants); `aloe model knn ...` is in `knn_model.rs`,
+//! `aloe model defi ...` in `defi_model.rs`.
 
 use std::path::{Path, PathBuf};
 
@@ -24,6 +25,9 @@ enum Kind {
     /// The cold-start k-NN model (Taiwan payment histories): build, eval, upload, verify.
     #[command(subcommand)]
     Knn(super::knn_model::Knn),
+    /// The DeFi score's anomaly detector (seeded account population): eval, train.
+    #[command(subcommand)]
+    Defi(super::defi_model::Defi),
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -122,6 +126,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     let command = match args.kind {
         Kind::Mlp(command) => command,
         Kind::Knn(command) => return super::knn_model::run(command),
+        Kind::Defi(command) => return super::defi_model::run(command),
     };
     match command {
         Mlp::Train(args) => {

@@ -1,7 +1,8 @@
 //! The `aloe` binary end to end: the demo on the embedded chain, deploy to anvil from a keystore, the
 //! credit model (train, score), the cold-start k-NN model (build, upload, resume, verify), the private
-//! decision commands (setup, prove, verify, export-verifier).
+//! decision commands (setup, prove, verify, export-verifier), the DeFi score (`score defi`).
 
+mod defi;
 mod escrow;
 mod zk;
 

@@ -10,6 +10,10 @@
 use alloy_primitives::U256;
 use thiserror::Error;
 
+mod history;
+
+pub use history::{DAY, LendingAction, LendingEvent, LoanKind, Window};
+
 /// Weight of payment history `P` (points at `P = 1`).
 pub const WEIGHT_P: f64 = 38.5;
 /// Weight of amount owed `A`.
@@ -111,6 +115,58 @@ pub struct AccountData {
     pub health_factor_wad: U256,
 }
 
+impl AccountData {
+    /// What a pool reports for a position of one collateral reserve (value `collateral_base`, LTV and
+    /// liquidation threshold in bps) and `debt_base` of debt, by Aave V3's formulas with every division
+    /// floored as the test pool does: available = `C·ltv/10⁴ − debt` (not below 0), health factor =
+    /// `C·threshold/10⁴ · 10¹⁸ / debt` (`uint256.max` without debt).
+    pub fn single_collateral(
+        collateral_base: u128,
+        debt_base: u128,
+        ltv_bps: u32,
+        liquidation_threshold_bps: u32,
+    ) -> Self {
+        let c = U256::from(collateral_base);
+        let power = c * U256::from(ltv_bps) / U256::from(10_000);
+        let health_factor_wad = if debt_base == 0 {
+            U256::MAX
+        } else {
+            c * U256::from(liquidation_threshold_bps) / U256::from(10_000) * U256::from(1_000_000_000_000_000_000u64)
+                / U256::from(debt_base)
+        };
+        Self {
+            total_collateral_base: collateral_base,
+            total_debt_base: debt_base,
+            available_borrows_base: power.saturating_sub(U256::from(debt_base)).to::<u128>(),
+            liquidation_threshold_bps,
+            ltv_bps,
+            health_factor_wad,
+        }
+    }
+}
+
+/// Risk parameters of a collateral reserve, in basis points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReserveParameters {
+    /// Loan-to-value.
+    pub ltv_bps: u32,
+    /// Liquidation threshold.
+    pub liquidation_threshold_bps: u32,
+}
+
+/// The collateral reserves of Aloe's generated accounts and test market: parameters in the range of Aave V3's
+/// main-market listings (LTV 63–80.5 %, thresholds 3–14 points above), not a copy of any one day's.
+pub const COLLATERAL_RESERVES: [ReserveParameters; 8] = [
+    ReserveParameters { ltv_bps: 8_050, liquidation_threshold_bps: 8_300 },
+    ReserveParameters { ltv_bps: 7_850, liquidation_threshold_bps: 8_100 },
+    ReserveParameters { ltv_bps: 7_500, liquidation_threshold_bps: 7_800 },
+    ReserveParameters { ltv_bps: 7_450, liquidation_threshold_bps: 7_700 },
+    ReserveParameters { ltv_bps: 7_300, liquidation_threshold_bps: 7_800 },
+    ReserveParameters { ltv_bps: 7_000, liquidation_threshold_bps: 7_500 },
+    ReserveParameters { ltv_bps: 6_600, liquidation_threshold_bps: 7_300 },
+    ReserveParameters { ltv_bps: 6_300, liquidation_threshold_bps: 7_700 },
+];
+
 /// The history of an address over the window `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct History {
@@ -199,10 +255,14 @@ impl DefiFeatures {
         self.account.health_factor_wad.to::<u128>() as f64 / WAD
     }
 
-    /// Repaid over borrowed, capped at 1 (interest can push repaid above borrowed); `None` if nothing was borrowed.
+    /// Repaid over settled borrowing, capped at 1 (interest can push repaid above borrowed); `None` if
+    /// nothing borrowed is settled yet. Settled = borrowed − the pool's debt outstanding: a pool loan has
+    /// no due date, so what is still owed is not yet a missed payment; what left the debt without being
+    /// repaid (liquidated, or an Aloe loan's default) is.
     pub fn repayment_rate(&self) -> Option<f64> {
         let h = &self.history;
-        (h.borrowed_base > 0).then(|| (h.repaid_base as f64 / h.borrowed_base as f64).min(1.0))
+        let settled = h.borrowed_base.saturating_sub(self.account.total_debt_base);
+        (settled > 0).then(|| (h.repaid_base as f64 / settled as f64).min(1.0))
     }
 
     /// Share of the borrowing power in use: `debt / (debt + availableBorrows)`; 0 without debt.
@@ -248,9 +308,9 @@ pub struct Components {
 impl Components {
     /// The components of an address.
     ///
-    /// - `P` = repayment rate (repaid / borrowed, capped at 1); ½ if nothing was ever borrowed. Paying back
-    ///   what one borrowed is the on-chain analogue of paying bills on time; no borrowing is no evidence
-    ///   either way, hence the middle.
+    /// - `P` = repayment rate (repaid / settled borrowing, capped at 1; see [`DefiFeatures::repayment_rate`]);
+    ///   ½ if nothing borrowed is settled yet. Paying back what one borrowed is the on-chain analogue of
+    ///   paying bills on time; no settled borrowing is no evidence either way, hence the middle.
     /// - `A` = ½·(1 − utilisation) + ½·clamp((HF − 1) / (2 − 1), 0, 1). FICO's "amounts owed" is
     ///   utilisation of available credit; on a pool the health factor adds the distance to liquidation
     ///   (HF ≤ 1 is liquidatable, HF ≥ 2 counts as safe).
