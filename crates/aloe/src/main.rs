@@ -26,6 +26,8 @@ enum Command {
     Bench(commands::bench::Args),
     /// Train, evaluate and use the credit models (`aloe model mlp ...`, `aloe model knn ...`).
     Model(commands::model::Args),
+    /// Simulate years of a lending market on the real contracts and report what the scores predicted.
+    Simulate(commands::simulate::Args),
     /// Scores from chain data: `aloe score defi` (the DeFi behaviour score of an address, or a batch as CSV).
     Score(commands::score::Args),
     /// Private loan decisions: Groth16 setup, prove, verify, export the Solidity verifier.
@@ -92,6 +94,7 @@ fn main() -> ExitCode {
         Command::Bench(args) => commands::bench::run(args),
         Command::Model(args) => commands::model::run(args),
         Command::Score(args) => commands::score::run(args),
+        Command::Simulate(args) => commands::simulate::run_command(args),
         Command::Zk(args) => commands::zk::run(args),
         Command::Notary(Notary::Serve(args)) => commands::identity::services::notary(args),
         Command::Auditor(AuditorCommand::Serve(args)) => commands::identity::services::auditor(args),

@@ -1,5 +1,6 @@
 //! `aloe bench knn`: gas of the k-NN scan at growing model sizes, beside the naive baseline, in one run;
-//! `aloe bench zk` (in `bench_zk`): the decision circuit's figures.
+//! `aloe bench zk` (in `bench_zk`): the decision circuit's figures; `aloe bench sim` (in `simulate`): the
+//! market simulation on both backends.
 
 use aloe_chain::{EmbeddedChain, TX_GAS_LIMIT_CAP, dev_signer};
 use aloe_contracts::knn_bench::{self, BenchPlan, BenchRow};
@@ -18,6 +19,8 @@ enum What {
     Knn(KnnArgs),
     /// The decision circuit: constraints, setup, proving, verification, memory, proof size and gas.
     Zk(super::bench_zk::Args),
+    /// The market simulation: the same workload on the embedded chain and over JSON-RPC, and their ratio.
+    Sim(super::simulate::BenchArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -43,6 +46,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
     let args = match args.what {
         What::Knn(args) => args,
         What::Zk(args) => return super::bench_zk::run(args),
+        What::Sim(args) => return super::simulate::bench(args),
     };
     anyhow::ensure!(args.sizes.windows(2).all(|w| w[0] < w[1]), "--sizes must be ascending");
     anyhow::ensure!(args.queries > 0, "--queries must be at least 1");
