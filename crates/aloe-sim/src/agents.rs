@@ -3,7 +3,7 @@
 //! A borrower has a hidden reliability `r` (Beta-like: the mean of two uniforms, so most are middling)
 //! and a FICO drawn correlated with it: `FICO = clamp(480 + 340·r + 40·N, 300, 850)`. Its kind decides how
 //! it pays, whatever its score says:
-//! - honest (the rest): pays each installment on its due day, or a few days late with probability `1 − r`;
+//! - honest (the rest): pays each installment on its due day, or 1–10 days late with probability `1 − max(r, ½)`;
 //! - honest but late (probability 0.15): pays 3–12 days after each due day, and one installment in fifty
 //!   16–30 days late, past the grace period;
 //! - income shock (probability 0.2·(1 − r)): from a random day in the run it misses a run of 2–6 installments,

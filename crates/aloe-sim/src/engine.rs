@@ -15,14 +15,14 @@ use std::path::Path;
 use aloe_chain::{Chain, SharedChain};
 use aloe_contracts::bindings::KnnModel as knn_abi;
 use aloe_contracts::bindings::Loan::LoanErrors;
-use aloe_contracts::{Error as ContractError, Loan, LoanTerms, Protocol, Revert, Sent};
+use aloe_contracts::{Error as ContractError, Loan, LoanTerms, Protocol, Revert, Sent, knn_upload};
 use aloe_ml::rng::SplitMix64;
 
 use crate::agents::{self, BorrowerTraits, Kind, LenderTraits};
 use crate::escrow::{DeskError, IdentityDesk};
 use crate::meter::Sent as Metered;
 use crate::report::{BorrowRecord, DayRow, Outcome, Progress, Tally};
-use crate::{Error, SimConfig};
+use crate::{ColdStartModel, Error, SimConfig};
 
 /// Seconds in a day.
 pub const DAY: u64 = 86_400;
@@ -132,7 +132,13 @@ impl std::fmt::Debug for Market {
 impl Market {
     /// Deploys the protocol on `chain`, draws the agents, and opens the notary's and auditors' stores under
     /// `stores`.
-    pub fn new(mut chain: SharedChain, metered: Metered, config: &SimConfig, stores: &Path) -> Result<Self, Error> {
+    pub fn new(
+        mut chain: SharedChain,
+        metered: Metered,
+        config: &SimConfig,
+        stores: &Path,
+        cold_start: Option<&ColdStartModel>,
+    ) -> Result<Self, Error> {
         let [owner, notary, creator, keeper] = agents::ROLES.map(agents::role);
         let mut rng = SplitMix64::new(config.seed);
         let borrowers = agents::borrowers(config.borrowers, config.days, &mut rng);
@@ -146,6 +152,11 @@ impl Market {
             chain.set_balance(who, rich).map_err(|source| Error::Chain { what: "funding the agents", source })?;
         }
         let protocol = Protocol::deploy(&mut chain, owner)?;
+        let mut tally = Tally::default();
+        if let Some(model) = cold_start {
+            knn_upload::upload(&mut chain, &protocol.score_model, owner, &model.points, model.k, None, &mut |_| {})?;
+            tally.cold_start_points = model.points.len();
+        }
         let mut desk = IdentityDesk::new(
             &chain,
             protocol,
@@ -160,7 +171,6 @@ impl Market {
             desk.set_lender_key(&agents::signer("lender", j))?;
         }
         let start = chain.timestamp().map_err(|source| Error::Chain { what: "reading the clock", source })?;
-        let tally = Tally::default();
         let _ = notary;
         Ok(Self {
             chain,

@@ -35,6 +35,16 @@ pub struct SimConfig {
     pub seed: u64,
 }
 
+/// A k-NN model to publish before the market opens (`aloe model knn build`: the cold-start model from real
+/// payment histories); without one the model starts empty and `getScore` answers FICO until it rotates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColdStartModel {
+    /// Its points.
+    pub points: Vec<aloe_score::ModelPoint>,
+    /// Its k.
+    pub k: u8,
+}
+
 /// What can stop a simulation.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -67,12 +77,13 @@ pub fn run(
     chain: Box<dyn Chain + Send>,
     config: SimConfig,
     stores: &Path,
+    cold_start: Option<&ColdStartModel>,
     stop: &AtomicBool,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<Report, Error> {
     let started = Instant::now();
     let (metered, sent) = meter::GasMeter::new(chain);
-    let mut market = engine::Market::new(SharedChain::new(Box::new(metered)), sent, &config, stores)?;
+    let mut market = engine::Market::new(SharedChain::new(Box::new(metered)), sent, &config, stores, cold_start)?;
     market.run(config.days, stop, progress)?;
     let tally = std::mem::take(&mut market.tally);
     Ok(Report::new(config, tally, started.elapsed().as_secs_f64()))

@@ -110,6 +110,8 @@ pub struct Tally {
     pub shares_released: u64,
     /// Defaulters' identities reconstructed by a lender (each checked).
     pub reveals: u64,
+    /// Points of the cold-start model published before the market opened (0: it started empty).
+    pub cold_start_points: usize,
 }
 
 impl Tally {
@@ -195,6 +197,9 @@ pub struct Report {
     pub total_gas: u64,
     /// Gas per operation.
     pub gas: BTreeMap<String, GasRow>,
+    /// Points of the cold-start k-NN model published before the market opened (0: it started empty, so
+    /// `getScore` answered FICO until the first rotation).
+    pub cold_start_points: usize,
     /// Model rotations.
     pub rotations: u64,
     /// Borrowers registered through the notary (identity split among the auditors, then `initScoreLedger`).
@@ -291,6 +296,7 @@ impl Report {
             total_gas: tally.total_gas,
             gas,
             rotations: tally.rotations,
+            cold_start_points: tally.cold_start_points,
             registrations: tally.registrations,
             shares_released: tally.shares_released,
             identity_reveals: tally.reveals,

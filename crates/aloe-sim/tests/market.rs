@@ -12,7 +12,7 @@ fn stores() -> tempfile::TempDir {
 
 fn simulate(config: SimConfig) -> Report {
     let dir = stores();
-    run(Box::new(EmbeddedChain::new()), config, dir.path(), &AtomicBool::new(false), &mut |_| {}).unwrap()
+    run(Box::new(EmbeddedChain::new()), config, dir.path(), None, &AtomicBool::new(false), &mut |_| {}).unwrap()
 }
 
 fn without_wall_time(report: &Report) -> serde_json::Value {
@@ -61,7 +61,7 @@ fn an_interrupted_run_reports_the_days_it_simulated() {
     let stop = AtomicBool::new(false);
     let config = SimConfig { borrowers: 50, lenders: 5, days: 400, seed: 3 };
     let dir = stores();
-    let report = run(Box::new(EmbeddedChain::new()), config, dir.path(), &stop, &mut |p| {
+    let report = run(Box::new(EmbeddedChain::new()), config, dir.path(), None, &stop, &mut |p| {
         if p.day == 60 {
             stop.store(true, Ordering::Relaxed);
         }
@@ -83,7 +83,7 @@ fn anvil_runs_the_same_market_with_the_same_gas() {
     let (clock, block) = (node.timestamp().unwrap(), node.block_number().unwrap());
     let snapshot = node.snapshot().unwrap();
     let dir = stores();
-    let on_anvil = run(Box::new(connect()), config, dir.path(), &AtomicBool::new(false), &mut |_| {}).unwrap();
+    let on_anvil = run(Box::new(connect()), config, dir.path(), None, &AtomicBool::new(false), &mut |_| {}).unwrap();
     node.revert_to(snapshot).unwrap();
     assert_eq!((node.timestamp().unwrap(), node.block_number().unwrap()), (clock, block), "anvil restored");
     let embedded = simulate(config);

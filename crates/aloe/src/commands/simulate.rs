@@ -34,6 +34,19 @@ pub(crate) struct Args {
     /// seeded keys and are funded with `anvil_setBalance`.
     #[arg(long)]
     rpc_url: Option<String>,
+    /// A k-NN model file (`aloe model knn build`) published before the market opens; without it the
+    /// model starts empty and getScore answers FICO until the first rotation.
+    #[arg(long)]
+    cold_start_model: Option<PathBuf>,
+}
+
+fn cold_start(path: Option<&PathBuf>) -> anyhow::Result<Option<aloe_sim::ColdStartModel>> {
+    let Some(path) = path else { return Ok(None) };
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let file = aloe_score::model_file::KnnModelFile::from_json(&text)
+        .with_context(|| format!("loading {}", path.display()))?;
+    let points = file.points().with_context(|| format!("the points of {}", path.display()))?;
+    Ok(Some(aloe_sim::ColdStartModel { points, k: file.payload.k }))
 }
 
 /// Arguments of `aloe bench sim`.
@@ -84,7 +97,7 @@ pub(crate) fn bench(args: BenchArgs) -> anyhow::Result<()> {
         let chain = chain_for(&config, url)?;
         fresh_stores(&stores)?;
         let report =
-            run(chain, config, &stores, &never, &mut |_| {}).with_context(|| format!("simulating on {name}"))?;
+            run(chain, config, &stores, None, &never, &mut |_| {}).with_context(|| format!("simulating on {name}"))?;
         eprintln!("{name}: {} transactions in {:.2} s", report.transactions, report.wall_seconds);
         rows.push((name, report));
     }
@@ -135,7 +148,8 @@ pub(crate) fn run_command(args: Args) -> anyhow::Result<()> {
             .progress_chars("=> "),
     );
     let started = std::time::Instant::now();
-    let report = run(chain, config, &stores, &stop, &mut |p| {
+    let model = cold_start(args.cold_start_model.as_ref())?;
+    let report = run(chain, config, &stores, model.as_ref(), &stop, &mut |p| {
         bar.set_position(u64::from(p.day));
         let seconds = started.elapsed().as_secs_f64().max(1e-9);
         bar.set_prefix(format!("{} tx, {:.1} Mgas/s", p.transactions, p.gas as f64 / seconds / 1e6));
