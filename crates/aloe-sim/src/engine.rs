@@ -5,7 +5,7 @@
 //! day's payments; has the keeper report the defaults the chain confirms; records the owed model points;
 //! and lets lenders withdraw from settled or failed loans. Then the clock moves one day.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use alloy_primitives::{Address, U256};
@@ -118,6 +118,8 @@ pub struct Market {
     lenders: Vec<LenderState>,
     loans: Vec<LoanState>,
     first_open: usize,
+    /// Each loan's index in `loans`, by address (what `findLoan` answers).
+    loan_index: HashMap<Address, usize>,
     loan_total: U256,
     /// What the report collects.
     pub tally: Tally,
@@ -171,7 +173,6 @@ impl Market {
             desk.set_lender_key(&agents::signer("lender", j))?;
         }
         let start = chain.timestamp().map_err(|source| Error::Chain { what: "reading the clock", source })?;
-        let _ = notary;
         Ok(Self {
             chain,
             metered,
@@ -196,6 +197,7 @@ impl Market {
                 .collect(),
             loans: Vec::new(),
             first_open: 0,
+            loan_index: HashMap::new(),
             loan_total: milli(loan_total_milli(config)),
             tally,
         })
@@ -228,7 +230,7 @@ impl Market {
 
     /// A transaction's result; its gas is metered below the chain (see [`crate::meter`]), its logs tell
     /// whether the model rotated.
-    fn sent<T>(&mut self, _what: &str, sent: Sent<T>) -> T {
+    fn sent<T>(&mut self, sent: Sent<T>) -> T {
         for log in &sent.receipt.logs {
             if log.address == self.protocol.score_model.address
                 && knn_abi::ModelRotated::decode_log_data(&log.data).is_ok()
@@ -243,9 +245,9 @@ impl Market {
         let now = self.now(day);
         self.register(day)?;
         self.create_loans(now)?;
-        self.seek(day, now)?;
+        self.seek(day)?;
         self.invest(now)?;
-        self.pay(day, now)?;
+        self.pay(day)?;
         let defaulted = self.report_defaults(day, now)?;
         self.reveal(&defaulted)?;
         self.withdraw()?;
@@ -333,7 +335,7 @@ impl Market {
             let handle = loan.loan;
             for i in std::mem::take(&mut loan.borrowers) {
                 let sent = handle.cancel_borrow(&mut self.chain, self.borrowers[i].traits.address)?;
-                self.sent("cancelBorrow", sent);
+                self.sent(sent);
                 if let Some(p) = self.borrowers[i].position.take() {
                     self.tally.borrows[p.record].outcome = Outcome::Lapsed;
                 }
@@ -349,7 +351,8 @@ impl Market {
             }
             let terms = self.terms(tier, now);
             let sent = self.protocol.bureau.create_loan(&mut self.chain, self.creator, terms)?;
-            let loan = self.sent("createLoan", sent);
+            let loan = self.sent(sent);
+            self.loan_index.insert(loan.address, self.loans.len());
             self.loans.push(LoanState {
                 loan,
                 tier,
@@ -374,7 +377,7 @@ impl Market {
         Ok(())
     }
 
-    fn seek(&mut self, day: u32, now: u64) -> Result<(), Error> {
+    fn seek(&mut self, day: u32) -> Result<(), Error> {
         for i in 0..self.borrowers.len() {
             let b = &self.borrowers[i];
             if !b.registered || b.position.is_some() || b.next_seek > day {
@@ -386,8 +389,7 @@ impl Market {
                 self.protocol.bureau.find_loan(&mut self.chain, want / U256::from(10), self.first_open as u64, 64)?;
             let mut borrowed = false;
             // Safest tier first: the cheapest rate the borrower's score allows.
-            let mut candidates: Vec<usize> =
-                found.iter().filter_map(|a| self.loans.iter().position(|l| l.loan.address == *a)).collect();
+            let mut candidates: Vec<usize> = found.iter().filter_map(|a| self.loan_index.get(a).copied()).collect();
             candidates.sort_by_key(|&l| std::cmp::Reverse(self.loans[l].tier));
             for l in candidates {
                 let state = &self.loans[l];
@@ -407,7 +409,7 @@ impl Market {
                 let loan = state.loan;
                 match loan.borrow(&mut self.chain, address, amount) {
                     Ok(sent) => {
-                        self.sent("borrow", sent);
+                        self.sent(sent);
                     }
                     // The score moved between the quote and the request (it cannot within one block): skip.
                     Err(e) if matches!(e.revert(), Some(Revert::Loan(LoanErrors::ScoreBelowMinimum(_)))) => continue,
@@ -420,7 +422,7 @@ impl Market {
                     kind: t.kind,
                     reliability: t.reliability,
                     fico: t.fico,
-                    tier: l_tier(&self.loans, l),
+                    tier: self.loans[l].tier,
                     score,
                     rotations_before: self.tally.rotations,
                     amount_milli: (amount / milli(1)).to::<u64>(),
@@ -446,7 +448,6 @@ impl Market {
                     record,
                 });
                 borrowed = true;
-                let _ = now;
                 break;
             }
             if !borrowed {
@@ -482,7 +483,7 @@ impl Market {
                 let amount = need.min(chunk).min(self.lenders[j].free);
                 let loan = state.loan;
                 let sent = loan.invest(&mut self.chain, self.lenders[j].traits.address, amount)?;
-                self.sent("invest", sent);
+                self.sent(sent);
                 self.lenders[j].free -= amount;
                 let state = &mut self.loans[l];
                 state.invested += amount;
@@ -503,7 +504,7 @@ impl Market {
         for i in self.loans[l].borrowers.clone() {
             let address = self.borrowers[i].traits.address;
             let sent = loan.disburse(&mut self.chain, address)?;
-            self.sent("disburse", sent);
+            self.sent(sent);
             let kind = self.borrowers[i].traits.kind;
             let reliability = self.borrowers[i].traits.reliability;
             let mut pay_days = Vec::with_capacity(PAYMENTS as usize);
@@ -534,7 +535,7 @@ impl Market {
         Ok(())
     }
 
-    fn pay(&mut self, day: u32, _now: u64) -> Result<(), Error> {
+    fn pay(&mut self, day: u32) -> Result<(), Error> {
         for i in 0..self.borrowers.len() {
             let Some(p) = self.borrowers[i].position.as_ref() else { continue };
             if !p.disbursed {
@@ -546,7 +547,7 @@ impl Market {
                 let amount = p.installment.min(p.owing);
                 let loan = self.loans[p.loan].loan;
                 let sent = loan.make_payment(&mut self.chain, self.borrowers[i].traits.address, amount)?;
-                self.sent("makePayment", sent);
+                self.sent(sent);
                 let p = self.borrowers[i].position.as_mut().expect("checked");
                 p.owing -= amount;
                 p.paid += 1;
@@ -573,7 +574,7 @@ impl Market {
                 continue;
             }
             let sent = self.protocol.bureau.report_default(&mut self.chain, self.keeper, loan.address, borrower)?;
-            self.sent("reportDefault", sent);
+            self.sent(sent);
             defaulted.push((i, self.borrowers[i].position.as_ref().expect("checked").loan));
             self.close(i, day, Outcome::Defaulted)?;
         }
@@ -589,7 +590,7 @@ impl Market {
             _ => self.tally.repaid += 1,
         }
         let sent = self.protocol.bureau.record_point(&mut self.chain, self.keeper, self.borrowers[i].traits.address)?;
-        self.sent("recordPoint", sent);
+        self.sent(sent);
         let after = if outcome == Outcome::Defaulted { 180 } else { 15 + self.rng.below(76) as u32 };
         self.borrowers[i].next_seek = day + after;
         let l = p.loan;
@@ -613,7 +614,7 @@ impl Market {
                 let amount = loan.withdrawable(&mut self.chain, lender)?;
                 if !amount.is_zero() {
                     let sent = loan.withdraw(&mut self.chain, lender, amount)?;
-                    self.sent("withdraw", sent);
+                    self.sent(sent);
                 }
                 self.lenders[j].free += amount;
                 if self.loans[l].settled {
@@ -635,10 +636,6 @@ impl Market {
             self.tally.gas(name, gas);
         }
     }
-}
-
-fn l_tier(loans: &[LoanState], l: usize) -> usize {
-    loans[l].tier
 }
 
 impl From<DeskError> for Error {
