@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_primitives::{Address, B256, Bytes, U256};
 use revm::{
     Context, DatabaseRef, ExecuteCommitEvm, ExecuteEvm, MainBuilder, MainContext,
     context::{
@@ -130,13 +130,29 @@ impl Chain for EmbeddedChain {
         let block_timestamp = self.block.timestamp.saturating_to::<u64>();
         self.block.number += U256::from(1);
         let receipt = into_receipt(result)?;
-        self.logs.extend(receipt.logs.iter().map(|log| ChainLog { block_number, block_timestamp, log: log.clone() }));
+        let block_hash = self.block_hash(block_number)?;
+        self.logs.extend(receipt.logs.iter().enumerate().map(|(index, log)| ChainLog {
+            block_number,
+            block_timestamp,
+            block_hash,
+            log_index: index as u64,
+            log: log.clone(),
+        }));
         Ok(receipt)
     }
 
     fn block_number(&mut self) -> Result<u64> {
         // The block of the last committed transaction (`block.number` is the next one's).
         Ok(self.block.number.saturating_to::<u64>() - 1)
+    }
+
+    fn block_hash(&mut self, number: u64) -> Result<B256> {
+        let latest = self.block_number()?;
+        if number > latest {
+            return Err(Error::UnknownBlock { number, latest });
+        }
+        // The hash the BLOCKHASH opcode sees: this chain has one history, so a number names one block.
+        Ok(self.db.block_hash_ref(number).unwrap_or_default())
     }
 
     fn logs(&mut self, filter: &LogFilter) -> Result<Vec<ChainLog>> {

@@ -40,6 +40,14 @@ pub enum Error {
         /// The node's answer.
         reason: String,
     },
+    /// A block after the latest was asked for.
+    #[error("block {number} does not exist yet (the latest is {latest})")]
+    UnknownBlock {
+        /// The block asked for.
+        number: u64,
+        /// The latest block.
+        latest: u64,
+    },
     /// The JSON-RPC endpoint failed or answered something unexpected.
     #[error("JSON-RPC error from {url}: {message}")]
     Rpc {

@@ -38,7 +38,7 @@ pub use rpc::RpcChain;
 pub use shared::SharedChain;
 pub use types::{ChainLog, LogFilter, Receipt, Snapshot, TxRequest};
 
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_primitives::{Address, B256, Bytes, U256};
 
 /// Chain id of both the embedded chain and a default anvil.
 pub const DEV_CHAIN_ID: u64 = 31337;
@@ -73,6 +73,10 @@ pub trait Chain {
 
     /// The number of the latest block.
     fn block_number(&mut self) -> Result<u64>;
+
+    /// The hash of block `number` (at most the latest); an indexer compares it with what it stored to
+    /// notice a reorganisation.
+    fn block_hash(&mut self, number: u64) -> Result<B256>;
 
     /// The logs matching `filter`, oldest first.
     fn logs(&mut self, filter: &LogFilter) -> Result<Vec<ChainLog>>;

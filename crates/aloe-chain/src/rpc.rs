@@ -7,7 +7,7 @@ use alloy::{
     signers::local::PrivateKeySigner,
     transports::{RpcError, TransportErrorKind},
 };
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_primitives::{Address, B256, Bytes, U256};
 use std::collections::HashSet;
 use tokio::runtime::Runtime;
 
@@ -74,12 +74,16 @@ impl RpcChain {
     }
 
     fn block_timestamp_at(&self, block: alloy::eips::BlockNumberOrTag) -> Result<u64> {
-        let header = self
+        Ok(self.header(block)?.timestamp)
+    }
+
+    fn header(&self, block: alloy::eips::BlockNumberOrTag) -> Result<alloy::rpc::types::Header> {
+        let block = self
             .runtime
             .block_on(async { self.provider.get_block_by_number(block).await })
             .map_err(|e| self.rpc_error(e))?
             .ok_or_else(|| self.rpc_error(format!("node has no block {block}")))?;
-        Ok(header.header.timestamp)
+        Ok(block.header)
     }
 
     fn rpc_error(&self, error: impl std::fmt::Display) -> Error {
@@ -168,8 +172,12 @@ impl Chain for RpcChain {
         self.runtime.block_on(self.provider.get_block_number()).map_err(|e| self.rpc_error(e))
     }
 
+    fn block_hash(&mut self, number: u64) -> Result<B256> {
+        Ok(self.header(alloy::eips::BlockNumberOrTag::Number(number))?.hash)
+    }
+
     fn logs(&mut self, filter: &LogFilter) -> Result<Vec<ChainLog>> {
-        let mut query = Filter::new().address(filter.address).from_block(filter.from_block);
+        let mut query = Filter::new().address(filter.addresses.clone()).from_block(filter.from_block);
         query = match filter.to_block {
             Some(to) => query.to_block(to),
             None => query.to_block(alloy::eips::BlockNumberOrTag::Latest),
@@ -184,7 +192,10 @@ impl Chain for RpcChain {
         let mut timestamps = std::collections::HashMap::new();
         logs.into_iter()
             .map(|log| {
-                let block_number = log.block_number.ok_or_else(|| self.rpc_error("a mined log without a block"))?;
+                let mined = || self.rpc_error("a mined log without its block or position");
+                let block_number = log.block_number.ok_or_else(mined)?;
+                let block_hash = log.block_hash.ok_or_else(mined)?;
+                let log_index = log.log_index.ok_or_else(mined)?;
                 let block_timestamp = match log.block_timestamp {
                     Some(t) => t,
                     None => match timestamps.get(&block_number) {
@@ -196,7 +207,7 @@ impl Chain for RpcChain {
                         }
                     },
                 };
-                Ok(ChainLog { block_number, block_timestamp, log: log.inner })
+                Ok(ChainLog { block_number, block_timestamp, block_hash, log_index, log: log.inner })
             })
             .collect()
     }

@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use alloy_primitives::{Address, Bytes, U256};
+use alloy_primitives::{Address, B256, Bytes, U256};
 
 use crate::{Chain, ChainLog, LogFilter, Receipt, Result, Snapshot, TxRequest};
 
@@ -61,6 +61,10 @@ impl Chain for SharedChain {
 
     fn block_number(&mut self) -> Result<u64> {
         self.lock().block_number()
+    }
+
+    fn block_hash(&mut self, number: u64) -> Result<B256> {
+        self.lock().block_hash(number)
     }
 
     fn logs(&mut self, filter: &LogFilter) -> Result<Vec<ChainLog>> {

@@ -54,12 +54,12 @@ pub struct Receipt {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Snapshot(pub(crate) U256);
 
-/// Which logs [`crate::Chain::logs`] returns: one contract's, matching the given topics (`None` matches
-/// any), in a block range.
+/// Which logs [`crate::Chain::logs`] returns: those of the given contracts, matching the given topics
+/// (`None` matches any), in a block range.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LogFilter {
-    /// The emitting contract.
-    pub address: Address,
+    /// The emitting contracts (at least one: an indexer names what it follows, never the whole chain).
+    pub addresses: Vec<Address>,
     /// Topic 0 (the event signature) and the indexed arguments; `None` matches anything.
     pub topics: [Option<B256>; 4],
     /// The first block searched.
@@ -71,7 +71,12 @@ pub struct LogFilter {
 impl LogFilter {
     /// Every log of `event` (its signature hash) emitted by `address`.
     pub fn event(address: Address, event: B256) -> Self {
-        Self { address, topics: [Some(event), None, None, None], ..Self::default() }
+        Self { addresses: vec![address], topics: [Some(event), None, None, None], ..Self::default() }
+    }
+
+    /// Every log of any of `addresses`.
+    pub fn contracts(addresses: Vec<Address>) -> Self {
+        Self { addresses, ..Self::default() }
     }
 
     /// Requires indexed argument `index` (1 to 3) to equal `value`.
@@ -95,7 +100,7 @@ impl LogFilter {
     /// Whether `log`, emitted in `block`, matches.
     pub fn matches(&self, block: u64, log: &Log) -> bool {
         let topics = log.topics();
-        log.address == self.address
+        self.addresses.contains(&log.address)
             && block >= self.from_block
             && self.to_block.is_none_or(|to| block <= to)
             && self.topics.iter().enumerate().all(|(i, wanted)| wanted.is_none_or(|w| topics.get(i) == Some(&w)))
@@ -109,6 +114,10 @@ pub struct ChainLog {
     pub block_number: u64,
     /// The block's timestamp (Unix seconds): what dates an event, e.g. for a history window.
     pub block_timestamp: u64,
+    /// The block's hash: an indexer compares it to notice a reorganisation.
+    pub block_hash: B256,
+    /// The log's position in its block.
+    pub log_index: u64,
     /// The log.
     pub log: Log,
 }

@@ -80,6 +80,9 @@ impl Chain for GasMeter {
     fn block_number(&mut self) -> Result<u64> {
         self.inner.block_number()
     }
+    fn block_hash(&mut self, number: u64) -> Result<alloy_primitives::B256> {
+        self.inner.block_hash(number)
+    }
     fn logs(&mut self, filter: &LogFilter) -> Result<Vec<ChainLog>> {
         self.inner.logs(filter)
     }

@@ -1,0 +1,1 @@
+//! The indexer: the protocol's events followed into SQLite, and the queries the API and dashboard read.
