@@ -1,5 +1,7 @@
 //! Errors from either backend.
 
+use std::path::PathBuf;
+
 use alloy_primitives::{Address, Bytes};
 
 /// Result of chain operations.
@@ -61,5 +63,38 @@ pub enum Error {
     FailedOnChain {
         /// The transaction hash.
         hash: String,
+    },
+    /// The file of a persistent chain could not be read or written (I/O, a full disk...).
+    #[error("chain file {}: {message}", path.display())]
+    Store {
+        /// The chain file.
+        path: PathBuf,
+        /// What SQLite or the file system said.
+        message: String,
+    },
+    /// Another process (or another chain in this one) has the chain file open.
+    #[error("chain file {} is in use by another process; stop it first", path.display())]
+    ChainLocked {
+        /// The chain file.
+        path: PathBuf,
+    },
+    /// The file is not a chain file (not SQLite, another program's database, or corrupt); it was left
+    /// as it was.
+    #[error("{} is not an Aloe chain file ({reason}); it was left unchanged", path.display())]
+    NotAChain {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A chain file written in a format this version does not know.
+    #[error("chain file {} has format version {version}; this build reads version {supported}", path.display())]
+    UnsupportedChainFormat {
+        /// The chain file.
+        path: PathBuf,
+        /// The file's format version.
+        version: i64,
+        /// The one version this build reads and writes.
+        supported: i64,
     },
 }

@@ -2,7 +2,10 @@
 //!
 //! - [`EmbeddedChain`]: revm in the process (Osaka rules, chain id 31337). Deterministic, fast, a
 //!   clock you set, snapshots by copying state, gas per transaction. Used by `aloe demo`, the
-//!   simulation and most tests.
+//!   simulation and most tests. [`EmbeddedChain::new`] lives in memory only;
+//!   [`EmbeddedChain::open`] keeps the same chain in a SQLite file (`store.rs`: each transaction's
+//!   state diff, block and logs in one synced SQLite transaction before the call returns), so it
+//!   resumes after a restart and survives `kill -9`; reads are still served from memory.
 //! - [`RpcChain`]: an alloy provider over HTTP to anvil or any Ethereum node, signing with local
 //!   keys ([`alloy::signers::local::PrivateKeySigner`], from a keystore in production).
 //!
@@ -29,6 +32,7 @@ mod embedded;
 mod error;
 mod rpc;
 mod shared;
+mod store;
 mod types;
 
 pub use dev::{dev_signer, dev_signers};

@@ -44,6 +44,23 @@ impl AuditorService {
             .with_state(self)
     }
 
+    /// The auditor's account.
+    pub fn address(&self) -> alloy_primitives::Address {
+        self.0.lock().auditor.address()
+    }
+
+    /// The auditor's X25519 key, as the escrow lists it.
+    pub fn encryption_key(&self) -> B256 {
+        B256::from(self.0.lock().auditor.encryption_key().0)
+    }
+
+    /// Receives a notary's delivery on the caller's thread (the in-process courier's path; a blocking call).
+    pub fn receive_blocking(&self, signed: &Signed) -> aloe_identity::Result<()> {
+        let mut inner = self.0.lock();
+        let Inner { auditor, registry } = &mut *inner;
+        auditor.receive(registry, signed)
+    }
+
     /// Runs a release pass every `interval`, forever (errors are logged and retried next time).
     pub async fn watch(self, interval: Duration) {
         loop {

@@ -21,6 +21,12 @@ impl<T: Send + 'static> Exclusive<T> {
         Self(Arc::new(Mutex::new(value)))
     }
 
+    /// The state, on the caller's thread (for callers already on a blocking thread).
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, T> {
+        // Role logic commits to its store and the chain atomically, so a panic leaves nothing half-done.
+        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
     /// Runs `work` on the state on a blocking thread.
     pub(crate) async fn run<R: Send + 'static>(
         &self,

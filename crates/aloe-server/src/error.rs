@@ -22,6 +22,14 @@ pub enum Error {
         /// Why.
         reason: String,
     },
+    /// A deployment file that cannot be used.
+    #[error("deployment file {path}: {reason}")]
+    Deployment {
+        /// The file.
+        path: String,
+        /// Why.
+        reason: String,
+    },
     /// An HTTP exchange with another service failed.
     #[error("{url}: {reason}")]
     Http {

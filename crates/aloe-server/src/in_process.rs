@@ -9,7 +9,7 @@ use aloe_identity::{
     roles::{auditor::Auditor, notary::Courier},
 };
 
-use crate::registry::ChainRegistry;
+use crate::{auditor::AuditorService, registry::ChainRegistry};
 
 /// Auditors in this process; the `offline` ones refuse as an unreachable one would.
 #[derive(Debug)]
@@ -31,5 +31,24 @@ impl Courier for InProcessCourier {
             .find(|(candidate, _)| candidate.address() == auditor.account)
             .ok_or_else(|| Error::refused(format!("no auditor {} in this process", auditor.account)))?;
         service.receive(registry, message)
+    }
+}
+
+/// Delivers to auditor services running in this process (`aloe serve`): the same services that answer
+/// over HTTP, reached by a direct call.
+#[derive(Debug)]
+pub struct ServiceCourier {
+    /// Each auditor's account and its service.
+    pub auditors: Vec<(Address, AuditorService)>,
+}
+
+impl Courier for ServiceCourier {
+    fn deliver(&mut self, auditor: &AuditorInfo, message: &Signed) -> Result<()> {
+        let (_, service) = self
+            .auditors
+            .iter()
+            .find(|(account, _)| *account == auditor.account)
+            .ok_or_else(|| Error::refused(format!("no auditor {} in this process", auditor.account)))?;
+        service.receive_blocking(message)
     }
 }

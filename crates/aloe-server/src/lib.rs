@@ -11,13 +11,17 @@
 //! Every handler runs the synchronous role logic on a blocking thread, one request at a time per service
 //! (`blocking::Exclusive`): the chain and the store are synchronous, and a request is a few chain calls.
 
+pub mod api;
+pub mod app;
 pub mod attributes;
 pub mod auditor;
 mod blocking;
 pub mod decision;
 mod error;
 pub mod in_process;
+pub mod keeper;
 pub mod keys;
+pub mod node;
 pub mod notary;
 pub mod registry;
 pub mod walkthrough;

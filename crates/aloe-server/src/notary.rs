@@ -83,7 +83,7 @@ impl Courier for HttpCourier {
 struct Inner {
     notary: Notary,
     registry: ChainRegistry,
-    courier: HttpCourier,
+    courier: Box<dyn Courier + Send>,
 }
 
 /// The notary service's state.
@@ -97,9 +97,33 @@ impl std::fmt::Debug for NotaryService {
 }
 
 impl NotaryService {
-    /// A service registering through `notary` on `registry`'s chain, delivering with `courier`.
-    pub fn new(notary: Notary, registry: ChainRegistry, courier: HttpCourier) -> Self {
+    /// A service registering through `notary` on `registry`'s chain, delivering with `courier` (an
+    /// [`HttpCourier`] to auditors elsewhere, a [`crate::in_process::ServiceCourier`] in this process).
+    pub fn new(notary: Notary, registry: ChainRegistry, courier: Box<dyn Courier + Send>) -> Self {
         Self(Exclusive::new(Inner { notary, registry, courier }))
+    }
+
+    /// The notary's account.
+    pub async fn address(&self) -> Result<alloy_primitives::Address, ApiError> {
+        self.0.run(|inner| Ok(inner.notary.address())).await
+    }
+
+    /// Registers `registration` (what `POST /v1/registrations` does): the borrower's address and epoch.
+    pub async fn register(&self, registration: Registration) -> Result<(alloy_primitives::Address, u32), ApiError> {
+        self.0
+            .run(move |inner| {
+                let Inner { notary, registry, courier } = inner;
+                let registered = notary.register(
+                    registry,
+                    courier.as_mut(),
+                    &registration,
+                    |f| FICO_RANGE.contains(&f),
+                    &mut OsRng,
+                )?;
+                tracing::info!(borrower = %registered.borrower, epoch = registered.epoch, "registered");
+                Ok((registered.borrower, registered.epoch))
+            })
+            .await
     }
 
     /// The routes.
@@ -128,17 +152,6 @@ async fn register(
     State(service): State<NotaryService>,
     Json(registration): Json<Registration>,
 ) -> Result<(StatusCode, Json<serde_json::Value>), ApiError> {
-    service
-        .0
-        .run(move |inner| {
-            let Inner { notary, registry, courier } = inner;
-            let registered =
-                notary.register(registry, courier, &registration, |f| FICO_RANGE.contains(&f), &mut OsRng)?;
-            tracing::info!(borrower = %registered.borrower, epoch = registered.epoch, "registered");
-            Ok((
-                StatusCode::CREATED,
-                Json(serde_json::json!({ "borrower": registered.borrower, "epoch": registered.epoch })),
-            ))
-        })
-        .await
+    let (borrower, epoch) = service.register(registration).await?;
+    Ok((StatusCode::CREATED, Json(serde_json::json!({ "borrower": borrower, "epoch": epoch }))))
 }

@@ -96,7 +96,7 @@ fn register_default_reveal_and_every_refusal() {
     assert!(again.unwrap_err().to_string().contains("already registered"));
     let twin =
         notary.register(&mut notary_registry, &mut courier, &registration(&signer(0x21), SSN), fico_ok, &mut rng);
-    assert!(twin.unwrap_err().to_string().contains("already registered address"));
+    assert!(twin.unwrap_err().to_string().contains("this identity is already registered"));
     // A request signed by someone else than the address it names.
     let mut forged = registration(&signer(0x22), "111-22-3333");
     forged.request = sign_request(&signer(0x23), notary.address(), 720, now, domain).unwrap();

@@ -60,7 +60,7 @@ fn the_lender_reveals_only_the_defaulter() {
     }
     // The same identity behind a fresh address, and the same address again: refused.
     let again = desk.register(&twin, 700, DEFAULTER_ID).unwrap_err().to_string();
-    assert!(again.contains("already registered address"), "{again}");
+    assert!(again.contains("this identity is already registered"), "{again}");
     let twice = desk.register(&payer, 700, "222-33-4444").unwrap_err().to_string();
     assert!(twice.contains("already registered"), "{twice}");
     assert!(protocol.bureau.verify_unused_address(&mut c, twin.address()).is_ok(), "nothing registered for the twin");

@@ -28,6 +28,8 @@ enum Command {
     Model(commands::model::Args),
     /// Simulate years of a lending market on the real contracts and report what the scores predicted.
     Simulate(commands::simulate::Args),
+    /// Run the protocol with its notary, auditors, keeper, indexer, JSON API and dashboard in one process.
+    Serve(commands::serve::Args),
     /// Scores from chain data: `aloe score defi` (the DeFi behaviour score of an address, or a batch as CSV).
     Score(commands::score::Args),
     /// Private loan decisions: Groth16 setup, prove, verify, export the Solidity verifier.
@@ -95,6 +97,7 @@ fn main() -> ExitCode {
         Command::Model(args) => commands::model::run(args),
         Command::Score(args) => commands::score::run(args),
         Command::Simulate(args) => commands::simulate::run_command(args),
+        Command::Serve(args) => commands::serve::run(args),
         Command::Zk(args) => commands::zk::run(args),
         Command::Notary(Notary::Serve(args)) => commands::identity::services::notary(args),
         Command::Auditor(AuditorCommand::Serve(args)) => commands::identity::services::auditor(args),

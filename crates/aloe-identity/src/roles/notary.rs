@@ -148,8 +148,9 @@ impl Notary {
             return Err(Error::refused(format!("{} is already registered", request.borrower)));
         }
         let tag = self.tag_key.tag(&identifier);
-        if let Some(holder) = registry.borrower_of_tag(tag)? {
-            return Err(Error::refused(format!("this identity already registered address {holder}")));
+        // The refusal names no address: whoever submits an identifier must not learn where it is registered.
+        if registry.borrower_of_tag(tag)?.is_some() {
+            return Err(Error::refused("this identity is already registered to another address"));
         }
 
         let set = registry.current_auditor_set()?;

@@ -10,6 +10,7 @@ pub(crate) mod identity;
 pub(crate) mod knn_model;
 pub(crate) mod model;
 pub(crate) mod score;
+pub(crate) mod serve;
 pub(crate) mod simulate;
 pub(crate) mod zk;
 mod zk_gas;

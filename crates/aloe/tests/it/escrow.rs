@@ -173,7 +173,7 @@ fn notary_and_auditors_as_processes_register_and_reveal_only_to_lenders() {
     let (ok, out) = as_user(&register, &url, &deployment, &borrower_keystore);
     assert!(!ok && out.contains("already registered"), "{out}");
     let (ok, out) = as_user(&register, &url, &deployment, &keystore(dir, &twin));
-    assert!(!ok && out.contains("this identity already registered address"), "{out}");
+    assert!(!ok && out.contains("this identity is already registered"), "{out}");
     assert!(protocol.bureau.verify_unused_address(&mut chain, twin.address()).is_ok(), "the twin got a ledger");
 
     // A delivery signed by someone who is not a notary: refused with 401, nothing stored.

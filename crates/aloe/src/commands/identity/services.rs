@@ -80,7 +80,7 @@ pub(crate) fn notary(args: NotaryArgs) -> anyhow::Result<()> {
     println!("notary {}", signer.address());
     let registry = service.chain.registry(signer.clone())?;
     let notary = Notary::new(signer, tag_key, store).with_committer(Box::new(PoseidonCommitter));
-    let router = NotaryService::new(notary, registry, HttpCourier::new(args.auditors)).router();
+    let router = NotaryService::new(notary, registry, Box::new(HttpCourier::new(args.auditors))).router();
     serve(service.listen, router, None)
 }
 
