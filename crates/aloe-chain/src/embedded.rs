@@ -29,8 +29,8 @@ pub(crate) type Db = CacheDB<EmptyDB>;
 ///
 /// Every sent transaction is mined in a block of its own at the current timestamp; the clock only
 /// moves through [`Chain::advance_time`]. Gas is not charged for (price zero), so balances change
-/// only by the value transfers the contracts make. A transaction that reverts or halts is still mined:
-/// it takes a block and bumps its sender's nonce, and changes nothing else.
+/// only by the value transfers the contracts make. A transaction that reverts or halts is not mined (as
+/// a node's gas estimation refuses it before it is sent): it changes nothing, nonce and block included.
 ///
 /// [`EmbeddedChain::new`] keeps the chain in memory only. [`EmbeddedChain::open`] keeps it in a
 /// SQLite file as well: every [`Chain::send`], [`Chain::set_balance`] and [`Chain::advance_time`]
@@ -115,8 +115,8 @@ impl EmbeddedChain {
         Ok(chain)
     }
 
-    /// The nonce of `account`: for an externally owned account, the transactions it has sent
-    /// (reverted ones included).
+    /// The nonce of `account`: for an externally owned account, the transactions it has sent and that
+    /// were mined.
     pub fn nonce(&self, account: Address) -> u64 {
         self.account(account).map_or(0, |info| info.nonce)
     }
@@ -207,6 +207,11 @@ impl Chain for EmbeddedChain {
 
     fn send(&mut self, tx: TxRequest) -> Result<Receipt> {
         let ResultAndState { result, state } = self.execute(&tx)?;
+        if !result.is_success() {
+            // Not mined, as a node's gas estimation refuses a reverting transaction before it is sent: a
+            // revert changes nothing here either (no block, no nonce), so both backends agree on nonces.
+            return into_receipt(result);
+        }
         let block_number = self.block.number.saturating_to::<u64>();
         let block_timestamp = self.block.timestamp.saturating_to::<u64>();
         if let Some(store) = &mut self.store {
@@ -217,8 +222,7 @@ impl Chain for EmbeddedChain {
                 hash: self.db.block_hash_ref(block_number).unwrap_or_default(),
                 state: &state,
                 known_code: &self.db.cache.contracts,
-                // A reverted or halted transaction keeps no logs (below, nor in memory).
-                logs: if result.is_success() { result.logs() } else { &[] },
+                logs: result.logs(),
             };
             store.commit_block(&block, Head { next_block: block_number + 1, timestamp: block_timestamp })?;
         }

@@ -26,7 +26,7 @@ impl Default for Intervals {
 
 /// Every route of the process over `state`.
 pub fn router(state: api::AppState) -> axum::Router {
-    api::router(state)
+    api::router(state.clone()).merge(crate::web::router(state))
 }
 
 /// Serves `node` on `listener` until `shutdown` completes, with the background tasks beside.

@@ -7,6 +7,7 @@
 //! - [`notary`]: `POST /v1/registrations`, delivering to the auditors over HTTP ([`notary::HttpCourier`]).
 //! - [`auditor`]: `POST /v1/deliveries`, and a loop that releases shares after confirmed defaults.
 //! - [`in_process`]: the same parties in one process; [`walkthrough`]: the escrow narrated for `aloe demo`.
+//! - [`api`]: `aloe serve`'s JSON API; [`web`]: its dashboard, HTML pages over the same reads and actions.
 //!
 //! Every handler runs the synchronous role logic on a blocking thread, one request at a time per service
 //! (`blocking::Exclusive`): the chain and the store are synchronous, and a request is a few chain calls.
@@ -25,6 +26,7 @@ pub mod node;
 pub mod notary;
 pub mod registry;
 pub mod walkthrough;
+pub mod web;
 
 pub use error::{ApiError, Error};
 

@@ -1,6 +1,6 @@
 //! `aloe bench knn`: gas of the k-NN scan at growing model sizes, beside the naive baseline, in one run;
 //! `aloe bench zk` (in `bench_zk`): the decision circuit's figures; `aloe bench sim` (in `simulate`): the
-//! market simulation on both backends.
+//! market simulation on both backends; `aloe bench serve` (in `bench_serve`): the JSON API under load.
 
 use aloe_chain::{EmbeddedChain, TX_GAS_LIMIT_CAP, dev_signer};
 use aloe_contracts::knn_bench::{self, BenchPlan, BenchRow};
@@ -21,6 +21,8 @@ enum What {
     Zk(super::bench_zk::Args),
     /// The market simulation: the same workload on the embedded chain and over JSON-RPC, and their ratio.
     Sim(super::simulate::BenchArgs),
+    /// A load test of `aloe serve`'s JSON API on loopback: readers alone, then beside writers.
+    Serve(super::bench_serve::Args),
 }
 
 #[derive(Debug, clap::Args)]
@@ -47,6 +49,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         What::Knn(args) => args,
         What::Zk(args) => return super::bench_zk::run(args),
         What::Sim(args) => return super::simulate::bench(args),
+        What::Serve(args) => return super::bench_serve::run(args),
     };
     anyhow::ensure!(args.sizes.windows(2).all(|w| w[0] < w[1]), "--sizes must be ascending");
     anyhow::ensure!(args.queries > 0, "--queries must be at least 1");

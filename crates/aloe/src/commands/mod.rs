@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub(crate) mod bench;
+mod bench_serve;
 mod bench_zk;
 pub(crate) mod defi_model;
 pub(crate) mod demo;

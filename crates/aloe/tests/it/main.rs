@@ -1,10 +1,11 @@
 //! The `aloe` binary end to end: the demo on the embedded chain, deploy to anvil from a keystore, the
 //! credit model (train, score), the cold-start k-NN model (build, upload, resume, verify), the private
 //! decision commands (setup, prove, verify, export-verifier), the DeFi score (`score defi`), the market
-//! simulation (`simulate`).
+//! simulation (`simulate`), the long-running process (`serve`).
 
 mod defi;
 mod escrow;
+mod serve;
 mod simulate;
 mod zk;
 
