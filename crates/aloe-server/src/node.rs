@@ -12,6 +12,7 @@
 //! DIR/notary/             key.json, tag-key.json (encrypted), notary.sqlite
 //! DIR/auditor-N/          key.json (encrypted), auditor.sqlite
 //! DIR/keeper/             key.json (encrypted)
+//! DIR/lending-pool.json   the Aave-V3-shaped pool the DeFi score reads (made on first start)
 //! DIR/index.sqlite        the indexer's tables
 //! ```
 
@@ -72,6 +73,8 @@ pub struct Node {
     pub auditors: Vec<AuditorService>,
     /// The keeper's account (reports defaults).
     pub keeper: Address,
+    /// The lending pool whose history the DeFi score reads beside Aloe's loans.
+    pub lending_pool: LendingPool,
     /// The data directory.
     pub data_dir: PathBuf,
 }
@@ -126,8 +129,52 @@ impl Node {
         let notary = Notary::new(notary_key, tag_key, NotaryStore::open(&dir.join("notary").join("notary.sqlite"))?)
             .with_committer(Box::new(PoseidonCommitter));
         let notary = NotaryService::new(notary, registry(), Box::new(courier));
-        Ok(Self { chain, protocol, notary, auditors, keeper: keeper.address(), data_dir: dir.clone() })
+        let lending_pool = lending_pool(&mut chain, &protocol, &dir.join("lending-pool.json"))?;
+        Ok(Self { chain, protocol, notary, auditors, keeper: keeper.address(), lending_pool, data_dir: dir.clone() })
     }
+}
+
+/// An Aave-V3-shaped lending pool and the wrapped ether it prices (Aave prices WETH, Aloe lends ether): what
+/// the DeFi behaviour score reads an address's pool history and account data from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LendingPool {
+    /// The pool, its own price oracle (the test pool of `aloe_contracts::aave`).
+    pub pool: Address,
+    /// The WETH reserve listed in it.
+    pub weth: Address,
+}
+
+/// Ether's price in the pool's oracle (8 decimals, as Aave's): $2,000.
+const ETHER_PRICE: u64 = 2_000 * 100_000_000;
+
+/// The pool in `path`, or on first start a test pool with a WETH reserve, written there (a crash before
+/// the file is written leaves only unused contracts; the next start makes another).
+fn lending_pool(chain: &mut dyn Chain, protocol: &Protocol, path: &Path) -> Result<LendingPool, Error> {
+    if path.exists() {
+        let text = std::fs::read_to_string(path)?;
+        return serde_json::from_str(&text).map_err(|e| Error::Deployment {
+            path: path.display().to_string(),
+            reason: format!("not a lending pool file: {e}"),
+        });
+    }
+    let owner = protocol.owner;
+    let pool = aloe_contracts::aave::TestLendingPool::deploy(chain, owner)?.value;
+    let weth = aloe_contracts::Token::deploy_test_token(chain, owner, "Wrapped Ether", "WETH")?.value;
+    pool.list_reserve(chain, owner, weth.address, 8_000, 8_250, U256::from(ETHER_PRICE))?;
+    let found = LendingPool { pool: pool.address, weth: weth.address };
+    write_atomically(path, &(serde_json::to_string_pretty(&found).expect("addresses serialise") + "\n"))?;
+    Ok(found)
+}
+
+/// Writes `text` to `path` through a synced temporary file renamed over it: never half a file.
+fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
+    use std::io::Write;
+    let staging = path.with_extension("partial");
+    let mut file = std::fs::File::create(&staging)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    std::fs::rename(&staging, path)?;
+    Ok(())
 }
 
 /// The deployment in `path`, checked against the chain; or, on first start, the protocol deployed by the
@@ -154,15 +201,7 @@ fn deployment(chain: &mut dyn Chain, path: &Path) -> Result<Protocol, Error> {
     let owner = dev_owner().address();
     chain.set_balance(owner, allowance())?;
     let protocol = Protocol::deploy(chain, owner)?;
-    let json = serde_json::to_string_pretty(&protocol).expect("a deployment serialises") + "\n";
-    let staging = path.with_extension("json.partial");
-    {
-        use std::io::Write;
-        let mut file = std::fs::File::create(&staging)?;
-        file.write_all(json.as_bytes())?;
-        file.sync_all()?;
-    }
-    std::fs::rename(&staging, path)?;
+    write_atomically(path, &(serde_json::to_string_pretty(&protocol).expect("a deployment serialises") + "\n"))?;
     Ok(protocol)
 }
 

@@ -5,6 +5,7 @@
 //! Every refusal is a [`problem::Problem`]: a 4xx whose body names the field at fault.
 
 pub mod body;
+pub mod defi;
 pub mod dev;
 pub mod loans;
 pub mod parties;
@@ -45,7 +46,7 @@ use problem::{ApiResult, ProblemBody};
         dev_clock,
     ),
     components(schemas(ProblemBody, dev::DevUser, dev::ActionOutcome, dev::Registered, dev::RegisterRequest, dev::CreateLoanRequest, dev::LoanActionRequest, dev::DisburseRequest, dev::ClockRequest, dev::Clock, reads::Status, reads::ModelView, loans::LoanView, loans::ScheduleRow, loans::Standing,
-        parties::BorrowerView, parties::ScoreView, parties::Ratios, parties::Neighbour, parties::LenderView, parties::LenderEarnings)),
+        parties::BorrowerView, defi::DefiView, defi::DefiScoreView, parties::ScoreView, parties::Ratios, parties::Neighbour, parties::LenderView, parties::LenderEarnings)),
     tags((name = "reads", description = "What the index and the chain say"), (name = "dev", description = "Actions with public development keys: local use only"))
 )]
 pub struct ApiDoc;

@@ -123,6 +123,8 @@ pub struct BorrowerView {
     pub detail: BorrowerDetail,
     /// The score for the queried request; absent for an address no notary registered.
     pub score: Option<ScoreView>,
+    /// The DeFi behaviour score over the last year (the node's lending pool and Aloe's loans).
+    pub defi: super::defi::DefiView,
 }
 
 fn neighbours(
@@ -193,6 +195,7 @@ pub fn borrower(
     index: &Indexer,
     chain: &mut dyn Chain,
     protocol: &Protocol,
+    state: &AppState,
     text: &str,
     query: &ScoreQuery,
 ) -> ApiResult<BorrowerView> {
@@ -204,7 +207,9 @@ pub fn borrower(
         Some(_) => Some(score(chain, protocol, who, query)?),
         None => None,
     };
-    Ok(BorrowerView { detail, score })
+    let (pool, detector) = state.defi_inputs();
+    let defi = super::defi::score(chain, protocol, pool, detector, who)?;
+    Ok(BorrowerView { detail, score, defi })
 }
 
 /// One lender's position with its money: what it has earned so far and what full repayment would give.
@@ -284,7 +289,10 @@ pub(super) async fn borrower_handler(
     Path(who): Path<String>,
     Params(query): Params<ScoreQuery>,
 ) -> ApiResult<Json<BorrowerView>> {
-    state.with_index(move |index, chain, protocol| borrower(index, chain, protocol, &who, &query).map(Json)).await
+    let inputs = state.clone();
+    state
+        .with_index(move |index, chain, protocol| borrower(index, chain, protocol, &inputs, &who, &query).map(Json))
+        .await
 }
 
 /// A lender: positions, history, withdrawable amounts, interest received and expected.

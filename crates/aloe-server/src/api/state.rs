@@ -21,6 +21,9 @@ struct Shared {
     protocol: Protocol,
     notary: NotaryService,
     keeper: alloy_primitives::Address,
+    lending_pool: crate::node::LendingPool,
+    /// The DeFi score's anomaly detector (the shipped file, checked once at start).
+    detector: aloe_ml::defi_model::DefiModelFile,
     index: Mutex<Indexer>,
 }
 
@@ -46,6 +49,9 @@ impl AppState {
             protocol: node.protocol,
             notary: node.notary.clone(),
             keeper: node.keeper,
+            lending_pool: node.lending_pool,
+            detector: aloe_ml::defi_model::DefiModelFile::from_json(aloe_ml::defi_model::SHIPPED)
+                .expect("the shipped detector file is checked by aloe-ml's tests"),
             index: Mutex::new(index),
         }))
     }
@@ -72,6 +78,11 @@ impl AppState {
         })
         .await
         .map_err(joined)?
+    }
+
+    /// What the DeFi score reads: the node's lending pool and the anomaly detector.
+    pub fn defi_inputs(&self) -> (crate::node::LendingPool, &aloe_ml::defi_model::DefiModelFile) {
+        (self.0.lending_pool, &self.0.detector)
     }
 
     /// Runs `work` with the index (and the chain, for what holds now) on a blocking thread.

@@ -106,6 +106,41 @@ struct PositionRow {
     scheduled: String,
 }
 
+/// The DeFi behaviour score's rows: each component with its weight and points, then the penalty.
+#[derive(Clone, Debug)]
+struct DefiCard {
+    points: String,
+    fico_scale: String,
+    rows: Vec<(&'static str, String, &'static str, String)>,
+    penalty: String,
+    facts: String,
+}
+
+/// The DeFi card of `view`, or why there is none.
+fn defi_card(view: &crate::api::defi::DefiView) -> Result<DefiCard, String> {
+    let Some(s) = &view.score else { return Err(view.unavailable.clone().unwrap_or_default()) };
+    let row =
+        |name, value: f64, weight: f64, label| (name, format!("{value:.3}"), label, format!("{:.2}", value * weight));
+    Ok(DefiCard {
+        points: format!("{:.1}", s.points),
+        fico_scale: format!("{:.0}", s.fico_scale),
+        rows: vec![
+            row("P payment history", s.payment_history, 38.5, "38.5"),
+            row("A amount owed", s.amount_owed, 33.5, "33.5"),
+            row("L length of history", s.history_length, 16.5, "16.5"),
+            row("C credit mix", s.credit_mix, 11.5, "11.5"),
+        ],
+        penalty: format!("{:.2} (reconstruction error {:.4})", s.penalty, s.reconstruction_error),
+        facts: format!(
+            "{} transactions of its own in the last {} days, history of {} days, repayment rate {}",
+            s.transactions,
+            view.window_days,
+            s.history_days,
+            s.repayment_rate.map_or_else(|| "—".to_owned(), |r| format!("{:.1} %", r * 100.0))
+        ),
+    })
+}
+
 #[derive(Template)]
 #[template(path = "borrower.html")]
 struct BorrowerPage {
@@ -113,6 +148,7 @@ struct BorrowerPage {
     address: String,
     registration: Option<(u16, String, String)>,
     score: Option<Score>,
+    defi: Result<DefiCard, String>,
     positions: Vec<PositionRow>,
     defaults: Vec<(String, String, String)>,
     history: Vec<EventRow>,
@@ -124,9 +160,10 @@ pub(super) async fn borrower(
     Path(who): Path<String>,
     Params(flash): Params<Flash>,
 ) -> PageResult {
+    let inputs = state.clone();
     let page = state
         .with_index(move |index, chain, protocol| {
-            let view = parties::borrower(index, chain, protocol, &who, &ScoreQuery::default())?;
+            let view = parties::borrower(index, chain, protocol, &inputs, &who, &ScoreQuery::default())?;
             let detail = &view.detail;
             let ether = format::ether;
             let score = view.score.as_ref().map(|s| Score {
@@ -163,6 +200,7 @@ pub(super) async fn borrower(
                     .as_ref()
                     .map(|r| (r.fico_score, r.notary.to_string(), format::date_time(r.registered_at))),
                 score,
+                defi: defi_card(&view.defi),
                 positions: detail
                     .positions
                     .iter()

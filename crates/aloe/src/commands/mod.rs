@@ -32,16 +32,8 @@ pub(crate) fn dev_chain(rpc_url: Option<&str>) -> anyhow::Result<Box<dyn Chain +
     })
 }
 
-/// `amount` base units as a decimal with 18 decimals, trimmed ("12.5").
-pub(crate) fn format_units(amount: alloy_primitives::U256) -> String {
-    let unit = alloy_primitives::U256::from(10u64).pow(alloy_primitives::U256::from(18));
-    let (whole, frac) = (amount / unit, amount % unit);
-    if frac.is_zero() {
-        return whole.to_string();
-    }
-    let frac = format!("{frac:0>18}");
-    format!("{whole}.{}", frac.trim_end_matches('0'))
-}
+/// `amount` base units as a decimal with 18 decimals, trimmed ("12.5"), as the dashboard writes them.
+pub(crate) use aloe_server::api::problem::format_amount as format_units;
 
 /// The password in environment variable `env`, or asked for at the terminal.
 pub(crate) fn password(env: &str) -> anyhow::Result<String> {

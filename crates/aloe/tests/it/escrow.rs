@@ -8,7 +8,6 @@
 use std::{
     net::TcpListener,
     path::{Path, PathBuf},
-    process::Child,
     time::{Duration, Instant},
 };
 
@@ -22,7 +21,7 @@ use aloe_identity::{
     messages::{self, Signed},
 };
 
-use super::{aloe, rand_core_rng};
+use super::{Process, aloe, rand_core_rng};
 
 const PASSWORD: &str = "escrow test";
 const SSN: &str = "219-09-9999";
@@ -30,15 +29,8 @@ const SECOND_SSN: &str = "457-55-5462";
 
 /// A service process, killed when dropped.
 struct Service {
-    child: Child,
+    _process: Process,
     url: String,
-}
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 fn free_port() -> u16 {
@@ -65,7 +57,7 @@ fn start(role: &str, dir: &Path, url: &str, deployment: &Path, extra: &[String])
         .stderr(log)
         .spawn()
         .unwrap();
-    let service = Service { child, url: format!("http://127.0.0.1:{port}") };
+    let service = Service { _process: Process(child), url: format!("http://127.0.0.1:{port}") };
     let deadline = Instant::now() + Duration::from_secs(60);
     while info(&service.url).is_none() {
         assert!(Instant::now() < deadline, "{role} did not start; see {}", dir.display());

@@ -15,6 +15,16 @@ use alloy::signers::local::PrivateKeySigner;
 use alloy_primitives::U256;
 use aloe_chain::{Chain, RpcChain, dev_signer};
 
+/// A child process, killed (SIGKILL) and reaped when dropped: a test that fails never leaves it running.
+struct Process(std::process::Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn aloe() -> Command {
     Command::new(env!("CARGO_BIN_EXE_aloe"))
 }

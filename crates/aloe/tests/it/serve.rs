@@ -4,7 +4,7 @@
 use std::{
     net::TcpListener,
     path::Path,
-    process::{Child, Stdio},
+    process::Stdio,
     sync::{
         Arc,
         atomic::{AtomicBool, AtomicU64, Ordering},
@@ -14,22 +14,19 @@ use std::{
 
 use serde_json::{Value, json};
 
-use super::aloe;
+use super::{Process, aloe};
 
 /// A running `aloe serve`, killed (SIGKILL) when dropped.
 struct Server {
-    child: Child,
+    _process: Process,
     url: String,
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+fn start(dir: &Path) -> Server {
+    start_with(dir, &[])
 }
 
-fn start(dir: &Path) -> Server {
+fn start_with(dir: &Path, extra: &[&str]) -> Server {
     let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let log = std::fs::OpenOptions::new().create(true).append(true).open(dir.join("serve.log")).unwrap();
     let child = aloe()
@@ -37,13 +34,14 @@ fn start(dir: &Path) -> Server {
         .arg("--data-dir")
         .arg(dir.join("data"))
         .args(["--listen", &format!("127.0.0.1:{port}"), "--index-ms", "200"])
+        .args(extra)
         .env("ALOE_SERVICE_PASSWORD", "serve test")
         .stdin(Stdio::null())
         .stdout(log.try_clone().unwrap())
         .stderr(log)
         .spawn()
         .unwrap();
-    let server = Server { child, url: format!("http://127.0.0.1:{port}/api/v1") };
+    let server = Server { _process: Process(child), url: format!("http://127.0.0.1:{port}/api/v1") };
     let deadline = Instant::now() + Duration::from_secs(120);
     while reqwest::blocking::get(format!("{}/status", server.url)).is_err() {
         assert!(Instant::now() < deadline, "aloe serve did not start; see {}", dir.join("serve.log").display());
@@ -162,9 +160,22 @@ fn serve_runs_the_lending_lifecycle_through_the_api_and_refusals_change_nothing(
     assert_eq!(account["registration"]["ficoScore"], 720);
     assert!(account["score"]["score"].as_u64().is_some(), "{account}");
     assert!(account["history"].as_array().unwrap().len() >= 4, "{account}");
+    // The DeFi score reads the borrower's Aloe loan: a request, a disbursement, a payment.
+    let defi = &account["defi"]["score"];
+    assert_eq!(defi["transactions"], 3, "{account}");
+    // Repaid over borrowed: one installment of two ether's schedule so far.
+    let rate = installment.parse::<f64>().unwrap() / 2e18;
+    assert!((defi["repaymentRate"].as_f64().unwrap() - rate).abs() < 1e-9, "{account}");
+    assert!((0.0..=100.0).contains(&defi["points"].as_f64().unwrap()), "{account}");
+    let (status, newcomer) =
+        post(&server, "/dev/registrations", json!({"user": 5, "fico": 650, "nationalId": "457-55-5462"}));
+    assert_eq!(status, 201, "{newcomer}");
+    let (_, newcomer) = get(&server, &format!("/borrowers/{}", newcomer["borrower"].as_str().unwrap()));
+    assert!(newcomer["defi"]["score"].is_null(), "{newcomer}");
+    assert!(newcomer["defi"]["unavailable"].as_str().unwrap().contains("no lending history"), "{newcomer}");
     let (_, market) = get(&server, "/market");
     assert_eq!(market["byStatus"]["active"], 1, "{market}");
-    assert_eq!(market["registrations"], 1);
+    assert_eq!(market["registrations"], 2);
 }
 
 #[test]
@@ -245,4 +256,81 @@ fn the_loopback_load_test_reads_and_writes_concurrently_without_errors() {
     ] {
         assert!(stdout.contains(phase), "missing {phase:?} in\n{stdout}");
     }
+}
+
+/// A private anvil for one test (from the npm package `scripts/test` installs), killed when dropped: a
+/// whole deployment and a reorganisation would disturb the shared one.
+struct Anvil {
+    _process: Process,
+    url: String,
+}
+
+impl Anvil {
+    fn start() -> Self {
+        let binary =
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil");
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = std::process::Command::new(&binary)
+            .args(["--host", "127.0.0.1", "--port", &port.to_string(), "--enable-tx-gas-limit", "--silent"])
+            .args(["--timestamp", "1767225600"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("starting {}: {e} (run npm ci)", binary.display()));
+        let anvil = Self { _process: Process(child), url: format!("http://127.0.0.1:{port}") };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while anvil.rpc("eth_chainId", json!([])).is_none() {
+            assert!(Instant::now() < deadline, "anvil did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        anvil
+    }
+
+    fn rpc(&self, method: &str, params: Value) -> Option<Value> {
+        let body = json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params});
+        let answer: Value = client().post(&self.url).json(&body).send().ok()?.json().ok()?;
+        answer.get("result").cloned()
+    }
+}
+
+/// The indexed loans' amounts, in creation order.
+fn loan_amounts(server: &Server) -> Vec<String> {
+    let (_, page) = get(server, "/loans");
+    page["loans"].as_array().unwrap().iter().map(|l| l["terms"]["totalAmount"].as_str().unwrap().to_owned()).collect()
+}
+
+#[test]
+#[ignore = "needs anvil from npm: run scripts/test, or npm ci and pass --include-ignored"]
+fn serve_on_a_json_rpc_node_resumes_and_follows_a_reorganisation() {
+    let anvil = Anvil::start();
+    let dir = tempfile::tempdir().unwrap();
+    let rpc = ["--rpc-url", anvil.url.as_str()];
+    let server = start_with(dir.path(), &rpc);
+    let status = synced(&server);
+    assert_eq!(status["backend"], "json-rpc");
+    let (code, registered) =
+        post(&server, "/dev/registrations", json!({"user": 0, "fico": 720, "nationalId": "219-09-9999"}));
+    assert_eq!(code, 201, "{registered}");
+    let first = create_loan(&server, &ether(2), 2);
+    assert_eq!(post(&server, &format!("/dev/loans/{first}/invest"), json!({"user": 2, "amount": ether(2)})).0, 200);
+
+    // A reorganisation: the node returns to a snapshot and mines a different history at the same heights.
+    let snapshot = anvil.rpc("evm_snapshot", json!([])).unwrap();
+    create_loan(&server, &ether(3), 3);
+    synced(&server);
+    assert_eq!(loan_amounts(&server), [ether(2), ether(3)]);
+    assert_eq!(anvil.rpc("evm_revert", json!([snapshot])), Some(json!(true)));
+    // The bureau's clone lands at the same address (its nonce was reverted too), with other terms, in a
+    // block of the same height and another hash.
+    create_loan(&server, &ether(4), 4);
+    synced(&server);
+    assert_eq!(loan_amounts(&server), [ether(2), ether(4)], "the orphaned loan's terms are gone");
+
+    // A restart resumes the same deployment and index on the node.
+    drop(server);
+    let server = start_with(dir.path(), &rpc);
+    assert_eq!(synced(&server)["bureau"], status["bureau"]);
+    assert_eq!(loan_amounts(&server), [ether(2), ether(4)]);
+    let (_, view) = get(&server, &format!("/loans/{first}"));
+    assert_eq!(view["invested"], ether(2).as_str(), "{view}");
 }
