@@ -45,6 +45,50 @@ pub fn register_dev_model(
     Ok(RegisteredModel { index, verifier, model, keys })
 }
 
+/// A development decision model registered on a chain at `index`, its proving keys made on first use
+/// (from the public seed: a setup of seconds that a node's start need not wait for).
+pub struct LazyModel {
+    /// Index in the registry.
+    pub index: u32,
+    dev: DevModel,
+    registered: std::sync::OnceLock<RegisteredModel>,
+}
+
+impl std::fmt::Debug for LazyModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LazyModel").field("index", &self.index).finish()
+    }
+}
+
+impl LazyModel {
+    /// `dev`'s verifier deployed from `owner` and registered; its index.
+    pub fn register(chain: &mut dyn Chain, protocol: &Protocol, owner: Address, dev: DevModel) -> Result<u32> {
+        let artifact = if dev.private_weights {
+            &artifacts::DEV_PRIVATE_DECISION_VERIFIER
+        } else {
+            &artifacts::DEV_DECISION_VERIFIER
+        };
+        let verifier = DecisionVerifier::deploy(chain, owner, artifact.bytecode.to_vec())?.value;
+        Ok(protocol.decision_models.register(chain, owner, verifier.address)?.value)
+    }
+
+    /// The model registered at `index` as `dev`'s.
+    pub fn new(index: u32, dev: DevModel) -> Self {
+        Self { index, dev, registered: std::sync::OnceLock::new() }
+    }
+
+    /// The model with its keys (made on the first call).
+    pub fn keyed(&self, chain: &mut dyn Chain, protocol: &Protocol) -> Result<&RegisteredModel> {
+        if let Some(registered) = self.registered.get() {
+            return Ok(registered);
+        }
+        let model = self.dev.model()?;
+        let keys = self.dev.keys(&model)?;
+        let verifier = protocol.decision_models.verifier_of(chain, self.index)?;
+        Ok(self.registered.get_or_init(|| RegisteredModel { index: self.index, verifier, model, keys }))
+    }
+}
+
 impl RegisteredModel {
     /// `borrower`'s proof that the model approves `attributes` (committed with `salt`) at `min_margin`.
     pub fn prove<R: RngCore + CryptoRng>(

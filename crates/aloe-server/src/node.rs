@@ -13,6 +13,8 @@
 //! DIR/auditor-N/          key.json (encrypted), auditor.sqlite
 //! DIR/keeper/             key.json (encrypted)
 //! DIR/lending-pool.json   the Aave-V3-shaped pool the DeFi score reads (made on first start)
+//! DIR/decision-model.json the development credit model's index in the decision-model registry
+//! DIR/dev-wallet/         development accounts' credit attributes and salts, to prove with
 //! DIR/index.sqlite        the indexer's tables
 //! ```
 
@@ -75,6 +77,8 @@ pub struct Node {
     pub keeper: Address,
     /// The lending pool whose history the DeFi score reads beside Aloe's loans.
     pub lending_pool: LendingPool,
+    /// The development credit model loans may require a proof of approval from.
+    pub decision: std::sync::Arc<crate::decision::LazyModel>,
     /// The data directory.
     pub data_dir: PathBuf,
 }
@@ -130,7 +134,17 @@ impl Node {
             .with_committer(Box::new(PoseidonCommitter));
         let notary = NotaryService::new(notary, registry(), Box::new(courier));
         let lending_pool = lending_pool(&mut chain, &protocol, &dir.join("lending-pool.json"))?;
-        Ok(Self { chain, protocol, notary, auditors, keeper: keeper.address(), lending_pool, data_dir: dir.clone() })
+        let decision = std::sync::Arc::new(decision_model(&mut chain, &protocol, &dir.join("decision-model.json"))?);
+        Ok(Self {
+            chain,
+            protocol,
+            notary,
+            auditors,
+            keeper: keeper.address(),
+            lending_pool,
+            decision,
+            data_dir: dir.clone(),
+        })
     }
 }
 
@@ -166,8 +180,30 @@ fn lending_pool(chain: &mut dyn Chain, protocol: &Protocol, path: &Path) -> Resu
     Ok(found)
 }
 
+/// The development credit model (the shipped MLP, keys from a public seed) registered in `path`, or on
+/// first start registered and written there.
+fn decision_model(
+    chain: &mut dyn Chain,
+    protocol: &Protocol,
+    path: &Path,
+) -> Result<crate::decision::LazyModel, Error> {
+    let dev = aloe_zk::dev::PUBLIC;
+    if path.exists() {
+        let text = std::fs::read_to_string(path)?;
+        let index = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v["index"].as_u64())
+            .and_then(|i| u32::try_from(i).ok())
+            .ok_or_else(|| Error::Deployment { path: path.display().to_string(), reason: "no model index".into() })?;
+        return Ok(crate::decision::LazyModel::new(index, dev));
+    }
+    let index = crate::decision::LazyModel::register(chain, protocol, protocol.owner, dev)?;
+    write_atomically(path, &(serde_json::json!({ "index": index }).to_string() + "\n"))?;
+    Ok(crate::decision::LazyModel::new(index, dev))
+}
+
 /// Writes `text` to `path` through a synced temporary file renamed over it: never half a file.
-fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
+pub(crate) fn write_atomically(path: &Path, text: &str) -> Result<(), Error> {
     use std::io::Write;
     let staging = path.with_extension("partial");
     let mut file = std::fs::File::create(&staging)?;

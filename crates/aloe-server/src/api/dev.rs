@@ -12,8 +12,12 @@ use aloe_chain::{Chain, dev_signer};
 use aloe_contracts::{Loan, LoanTerms, Sent};
 use aloe_identity::roles::{
     Registry,
-    notary::{Registration, sign_request},
+    notary::{ModelAttributes, Registration, sign_request},
 };
+use aloe_ml::fixed_input::CommittedAttributes;
+use aloe_zk::files::AttributesFile;
+use ark_bn254::Fr;
+use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -21,7 +25,7 @@ use super::{
     body::whole,
     problem::{ApiResult, Problem, address, wei},
 };
-use crate::node::DEV_USERS;
+use crate::{decision::LazyModel, node::DEV_USERS};
 
 const DAY: u64 = 86_400;
 
@@ -95,6 +99,52 @@ pub struct RegisterRequest {
     /// printable ASCII characters).
     #[schema(pattern = "^[!-~]([ -~]{0,62}[!-~])?$")]
     pub national_id: String,
+    /// The credit model's 20 attributes in the UCI coding (`A11 6 A34 …`), for loans that require the
+    /// model's approval: the notary commits to them on-chain, and the account keeps them (with the salt)
+    /// in the node's development wallet to prove with.
+    #[serde(default)]
+    // Each position's codes, and each number within the bits the circuit gives it (`aloe_ml::fixed_input`).
+    #[schema(
+        pattern = "^A1[1-4] (25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9]) A3[0-4] (A4[0-9]|A410) (0|[1-9][0-9]{0,5}) A6[1-5] A7[1-5] [0-7] A9[1-5] A10[1-3] [0-7] A12[1-4] (25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9]) A14[1-3] A15[1-3] [0-7] A17[1-4] [0-7] A19[12] A20[12]$"
+    )]
+    pub attributes: Option<String>,
+}
+
+/// The development accounts' credit attributes and commitment salts, kept as a borrower keeps them (one
+/// `aloe zk` attributes file each) to prove with later. Development accounts only: these files are as
+/// public as the accounts' keys.
+#[derive(Clone, Debug)]
+pub struct DevWallet {
+    dir: std::path::PathBuf,
+}
+
+impl DevWallet {
+    /// The wallet in `dir`.
+    pub fn new(dir: std::path::PathBuf) -> Self {
+        Self { dir }
+    }
+
+    fn path(&self, user: u32) -> std::path::PathBuf {
+        self.dir.join(format!("user-{user}.attributes.json"))
+    }
+
+    /// Keeps `user`'s attributes file (replacing an earlier one).
+    pub fn keep(&self, user: u32, file: &AttributesFile) -> ApiResult<()> {
+        let failed = |e: &dyn std::fmt::Display| Problem::failed(StatusCode::INTERNAL_SERVER_ERROR, e);
+        std::fs::create_dir_all(&self.dir).map_err(|e| failed(&e))?;
+        let text = serde_json::to_string_pretty(file).map_err(|e| failed(&e))? + "\n";
+        crate::node::write_atomically(&self.path(user), &text).map_err(|e| failed(&e))
+    }
+
+    /// `user`'s committed attributes and salt.
+    pub fn opening(&self, user: u32) -> ApiResult<(CommittedAttributes, Fr)> {
+        let text = std::fs::read_to_string(self.path(user)).map_err(|_| {
+            Problem::refused(format!("development account {user} registered no credit attributes to prove with"))
+        })?;
+        let file = AttributesFile::from_json(&text)
+            .map_err(|e| Problem::failed(StatusCode::INTERNAL_SERVER_ERROR, format!("the wallet's file: {e}")))?;
+        file.opening().map_err(|e| Problem::failed(StatusCode::INTERNAL_SERVER_ERROR, e))
+    }
 }
 
 /// A registration the notary accepted.
@@ -108,12 +158,13 @@ pub struct Registered {
     pub epoch: u32,
 }
 
-/// The registration a development account sends the notary: its request signed with its key.
+/// The registration a development account sends the notary (its request signed with its key), and the
+/// attributes file it keeps when it registers attributes (a fresh random salt).
 pub fn registration(
     registry: &mut dyn Registry,
     notary: Address,
     request: &RegisterRequest,
-) -> ApiResult<Registration> {
+) -> ApiResult<(Registration, Option<AttributesFile>)> {
     let borrower = user(request.user)?;
     if !crate::notary::FICO_RANGE.contains(&request.fico) {
         return Err(Problem::bad_field("fico", format!("{} is outside 300 to 850", request.fico)));
@@ -123,8 +174,16 @@ pub fn registration(
         return Err(Problem::bad_field("nationalId", "is empty"));
     }
     let domain = registry.domain()?;
+    let kept = match request.attributes.as_deref() {
+        Some(uci) => Some(
+            AttributesFile::new(uci, aloe_zk::commitment::random_salt(&mut rand::rngs::OsRng))
+                .map_err(|e| Problem::bad_field("attributes", e))?,
+        ),
+        None => None,
+    };
     let signed = sign_request(&borrower, notary, request.fico, registry.now()?, domain)?;
-    Ok(Registration { national_id: national_id.to_owned(), request: signed, attributes: None })
+    let attributes = kept.as_ref().map(|file| ModelAttributes { uci: file.uci.clone(), salt: file.salt.clone() });
+    Ok((Registration { national_id: national_id.to_owned(), request: signed, attributes }, kept))
 }
 
 /// `POST /api/v1/dev/loans`: a development account creates an ether loan.
@@ -168,11 +227,16 @@ pub struct CreateLoanRequest {
     #[schema(minimum = 0, maximum = 1000)]
     #[serde(deserialize_with = "whole")]
     pub fee_per_mil: u16,
+    /// Whether borrowers must prove the development credit model approves them (a zero-knowledge proof over
+    /// the attributes the notary committed to) instead of meeting a minimum score.
+    #[serde(default)]
+    pub requires_proof: bool,
 }
 
 impl CreateLoanRequest {
-    /// The terms, each field checked, the funding deadline counted from `now`.
-    pub fn terms(&self, now: u64) -> ApiResult<LoanTerms> {
+    /// The terms, each field checked, the funding deadline counted from `now`; `decision_model` is the
+    /// registry index a loan that requires a proof names.
+    pub fn terms(&self, now: u64, decision_model: u32) -> ApiResult<LoanTerms> {
         // Bounded so that every field fits its Solidity type (seconds in a uint32, the deadline in a uint40).
         let within = |field: &str, value: u32, low: u32, high: u32| {
             if (low..=high).contains(&value) {
@@ -205,7 +269,7 @@ impl CreateLoanRequest {
             fundDate: alloy_primitives::Uint::from(now + within("fundDays", self.fund_days, 1, 3650)? * DAY),
             gracePeriod: (within("graceDays", self.grace_days, 0, 3650)? * DAY) as u32,
             creatorFeePerMil: self.fee_per_mil,
-            decisionModel: 0,
+            decisionModel: if self.requires_proof { decision_model } else { 0 },
             minDecisionMargin: 0,
         })
     }
@@ -295,6 +359,41 @@ pub fn act_on_loan(
     outcome(chain, from, sent, None)
 }
 
+/// Borrows `request.amount` from the loan at `loan` (the path's text) with a proof that `decision`'s model
+/// approves the attributes the notary committed to for the account (from the development wallet).
+pub fn borrow_with_proof(
+    chain: &mut dyn Chain,
+    protocol: &aloe_contracts::Protocol,
+    (decision, wallet): (&LazyModel, &DevWallet),
+    loan: &str,
+    request: &LoanActionRequest,
+) -> ApiResult<ActionOutcome> {
+    let from = user(request.user)?.address();
+    let loan = bureau_loan(chain, protocol, loan)?;
+    let amount = wei("amount", &request.amount)?;
+    let (_, terms) = loan.terms(chain)?;
+    if terms.decisionModel != decision.index {
+        return Err(Problem::refused(format!(
+            "this loan requires {}; proofs here are of the development model {}",
+            if terms.decisionModel == 0 {
+                "no proof (borrow with a score)".to_owned()
+            } else {
+                format!("model {}", terms.decisionModel)
+            },
+            decision.index
+        )));
+    }
+    let (attributes, salt) = wallet.opening(request.user)?;
+    let model = decision.keyed(chain, protocol).map_err(|e| Problem::failed(StatusCode::INTERNAL_SERVER_ERROR, e))?;
+    let proof =
+        model.prove(&attributes, salt, from, terms.minDecisionMargin, &mut rand::rngs::OsRng).map_err(|e| match e {
+            crate::Error::Decision(refusal @ aloe_zk::ZkError::NotApproved { .. }) => Problem::refused(refusal),
+            other => Problem::failed(StatusCode::INTERNAL_SERVER_ERROR, other),
+        })?;
+    let sent = loan.borrow_with_proof(chain, from, amount, proof)?;
+    outcome(chain, from, sent, None)
+}
+
 /// The borrower takes its principal from the funded loan at `loan` (the path's text).
 pub fn disburse(
     chain: &mut dyn Chain,
@@ -307,14 +406,15 @@ pub fn disburse(
     outcome(chain, from, sent, None)
 }
 
-/// Creates the loan `request` describes.
+/// Creates the loan `request` describes (naming `decision_model` if it requires a proof).
 pub fn create_loan(
     chain: &mut dyn Chain,
     protocol: &aloe_contracts::Protocol,
     request: &CreateLoanRequest,
+    decision_model: u32,
 ) -> ApiResult<ActionOutcome> {
     let from = user(request.user)?.address();
-    let terms = request.terms(chain.timestamp()?)?;
+    let terms = request.terms(chain.timestamp()?, decision_model)?;
     let sent = protocol.bureau.create_loan(chain, from, terms)?;
     let loan = sent.value.address;
     outcome(chain, from, sent, Some(loan))

@@ -43,6 +43,7 @@ use problem::{ApiResult, ProblemBody};
         dev_create_loan,
         dev_loan_action,
         dev_disburse,
+        dev_borrow_with_proof,
         dev_clock,
     ),
     components(schemas(ProblemBody, dev::DevUser, dev::ActionOutcome, dev::Registered, dev::RegisterRequest, dev::CreateLoanRequest, dev::LoanActionRequest, dev::DisburseRequest, dev::ClockRequest, dev::Clock, reads::Status, reads::ModelView, loans::LoanView, loans::ScheduleRow, loans::Standing,
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/dev/registrations", post(dev_register))
         .route("/api/v1/dev/loans", post(dev_create_loan))
         .route("/api/v1/dev/loans/{loan}/disburse", post(dev_disburse))
+        .route("/api/v1/dev/loans/{loan}/borrow-with-proof", post(dev_borrow_with_proof))
         .route("/api/v1/dev/loans/{loan}/{action}", post(dev_loan_action))
         .route("/api/v1/dev/clock", post(dev_clock))
         .with_state(state)
@@ -96,7 +98,8 @@ async fn dev_create_loan(
     State(state): State<AppState>,
     Body(request): Body<dev::CreateLoanRequest>,
 ) -> ApiResult<(StatusCode, Json<dev::ActionOutcome>)> {
-    let outcome = state.write(move |chain, protocol| dev::create_loan(chain, protocol, &request)).await?;
+    let model = state.decision_model();
+    let outcome = state.write(move |chain, protocol| dev::create_loan(chain, protocol, &request, model)).await?;
     Ok((StatusCode::CREATED, Json(outcome)))
 }
 
@@ -122,6 +125,19 @@ async fn dev_disburse(
     Body(request): Body<dev::DisburseRequest>,
 ) -> ApiResult<Json<dev::ActionOutcome>> {
     state.write(move |chain, protocol| dev::disburse(chain, protocol, &loan, &request)).await.map(Json)
+}
+
+/// A development account borrows from a loan that requires the credit model's approval, proving it (a
+/// Groth16 proof over the attributes the notary committed to, made by the node from the account's wallet).
+#[utoipa::path(post, path = "/api/v1/dev/loans/{loan}/borrow-with-proof", tag = "dev", request_body = dev::LoanActionRequest,
+    params(loans::LoanPath),
+    responses((status = 200, body = dev::ActionOutcome), (status = 400, body = ProblemBody), (status = 404, body = ProblemBody), (status = 409, body = ProblemBody), (status = 415, body = ProblemBody)))]
+async fn dev_borrow_with_proof(
+    State(state): State<AppState>,
+    Path(loan): Path<String>,
+    Body(request): Body<dev::LoanActionRequest>,
+) -> ApiResult<Json<dev::ActionOutcome>> {
+    state.borrow_with_proof(loan, request).await.map(Json)
 }
 
 /// A development account invests in, borrows from, pays or withdraws from a loan.

@@ -22,6 +22,8 @@ struct Shared {
     notary: NotaryService,
     keeper: alloy_primitives::Address,
     lending_pool: crate::node::LendingPool,
+    decision: Arc<crate::decision::LazyModel>,
+    wallet: dev::DevWallet,
     /// The DeFi score's anomaly detector (the shipped file, checked once at start).
     detector: aloe_ml::defi_model::DefiModelFile,
     index: Mutex<Indexer>,
@@ -50,6 +52,8 @@ impl AppState {
             notary: node.notary.clone(),
             keeper: node.keeper,
             lending_pool: node.lending_pool,
+            decision: node.decision.clone(),
+            wallet: dev::DevWallet::new(node.data_dir.join("dev-wallet")),
             detector: aloe_ml::defi_model::DefiModelFile::from_json(aloe_ml::defi_model::SHIPPED)
                 .expect("the shipped detector file is checked by aloe-ml's tests"),
             index: Mutex::new(index),
@@ -59,6 +63,24 @@ impl AppState {
     /// The deployment.
     pub fn protocol(&self) -> Protocol {
         self.0.protocol
+    }
+
+    /// The development credit model's index in the decision-model registry.
+    pub fn decision_model(&self) -> u32 {
+        self.0.decision.index
+    }
+
+    /// Borrows with a proof as a development account (see [`dev::borrow_with_proof`]), then syncs the index.
+    pub async fn borrow_with_proof(
+        &self,
+        loan: String,
+        request: dev::LoanActionRequest,
+    ) -> ApiResult<dev::ActionOutcome> {
+        let state = self.clone();
+        self.write(move |chain, protocol| {
+            dev::borrow_with_proof(chain, protocol, (&state.0.decision, &state.0.wallet), &loan, &request)
+        })
+        .await
     }
 
     fn index(&self) -> MutexGuard<'_, Indexer> {
@@ -126,9 +148,15 @@ impl AppState {
         let notary = self.0.notary.address().await?;
         let protocol = self.0.protocol;
         let chain = self.0.chain.clone();
+        let wallet = self.0.wallet.clone();
         let registration = tokio::task::spawn_blocking(move || {
             let mut registry = ChainRegistry::new(Box::new(chain), protocol);
-            dev::registration(&mut registry as &mut dyn Registry, notary, &request)
+            let (registration, kept) = dev::registration(&mut registry as &mut dyn Registry, notary, &request)?;
+            // Kept before the notary sees them: a borrower never holds a commitment it cannot open.
+            if let Some(file) = kept {
+                wallet.keep(request.user, &file)?;
+            }
+            Ok::<_, Problem>(registration)
         })
         .await
         .map_err(joined)??;

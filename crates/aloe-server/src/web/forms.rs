@@ -72,6 +72,7 @@ pub(super) async fn register(State(state): State<AppState>, body: Bytes) -> Resp
             user: fields.whole("user")?,
             fico: fields.whole("fico")?,
             national_id: fields.text("nationalId")?.to_owned(),
+            attributes: fields.text("attributes").ok().map(str::trim).filter(|a| !a.is_empty()).map(str::to_owned),
         })
     };
     let outcome = match request() {
@@ -101,10 +102,12 @@ pub(super) async fn create_loan(State(state): State<AppState>, body: Bytes) -> R
             fund_days: fields.whole("fundDays")?,
             grace_days: fields.whole("graceDays")?,
             fee_per_mil: fields.whole("feePerMil")?,
+            requires_proof: fields.text("requiresProof").is_ok_and(|v| v == "on" || v == "true"),
         })
     };
+    let model = state.decision_model();
     let outcome = match request() {
-        Ok(request) => state.write(move |chain, protocol| dev::create_loan(chain, protocol, &request)).await,
+        Ok(request) => state.write(move |chain, protocol| dev::create_loan(chain, protocol, &request, model)).await,
         Err(problem) => Err(problem),
     };
     match outcome {
@@ -159,10 +162,29 @@ pub(super) async fn act(
             Err(problem) => refused(&page, "disburse", problem),
         });
     }
-    let kind = LoanAction::parse(&action)?;
     let request = || -> ApiResult<LoanActionRequest> {
         Ok(LoanActionRequest { user: fields.whole("user")?, amount: fields.ether("amount")? })
     };
+    if action == "borrow-with-proof" {
+        let outcome = match request() {
+            Ok(request) => state.borrow_with_proof(loan, request).await,
+            Err(problem) => Err(problem),
+        };
+        return Ok(match outcome {
+            Ok(done) => to(
+                &page,
+                &[(
+                    "ok",
+                    &format!(
+                        "{} proved the credit model's approval and asked to borrow (block {}).",
+                        done.from, done.block
+                    ),
+                )],
+            ),
+            Err(problem) => refused(&page, "borrow-with-proof", problem),
+        });
+    }
+    let kind = LoanAction::parse(&action)?;
     let outcome = match request() {
         Ok(request) => {
             let wei = request.amount.clone();

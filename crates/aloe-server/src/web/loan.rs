@@ -75,6 +75,7 @@ struct LoanPage {
     defaults: Vec<(String, String, String)>,
     accounts: Vec<Account>,
     period_days: u64,
+    requires_proof: bool,
 }
 
 fn percent_of(part: U256, whole: U256) -> f64 {
@@ -187,6 +188,7 @@ fn page(view: loans::LoanView, withdrawable: Vec<Amount>, accounts: Vec<Account>
             .collect(),
         accounts,
         period_days: (u64::from(terms.seconds_between_payments) / 86_400).max(1),
+        requires_proof: terms.decision_model != 0,
         chrome,
     }
 }

@@ -19,6 +19,9 @@ pub(crate) struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
+    /// The port to listen on (overrides --listen's).
+    #[arg(long)]
+    port: Option<u16>,
     /// A development node (anvil) instead of the embedded chain; the deployment is made on first start.
     #[arg(long)]
     rpc_url: Option<String>,
@@ -60,10 +63,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<()> {
         keeper: Duration::from_secs(args.keeper_seconds.max(1)),
         ..Intervals::default()
     };
+    let mut listen = args.listen;
+    if let Some(port) = args.port {
+        listen.set_port(port);
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().context("starting the runtime")?;
     runtime.block_on(async move {
-        let listener =
-            tokio::net::TcpListener::bind(args.listen).await.with_context(|| format!("binding {}", args.listen))?;
+        let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("binding {listen}"))?;
         println!(
             "aloe serve: bureau {} on {} chain {}, data in {}",
             node.protocol.bureau.address,

@@ -334,3 +334,86 @@ fn serve_on_a_json_rpc_node_resumes_and_follows_a_reorganisation() {
     let (_, view) = get(&server, &format!("/loans/{first}"));
     assert_eq!(view["invested"], ether(2).as_str(), "{view}");
 }
+
+#[test]
+fn the_keeper_reports_a_default_the_chain_confirms() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start_with(dir.path(), &["--keeper-seconds", "1"]);
+    let (status, registered) =
+        post(&server, "/dev/registrations", json!({"user": 0, "fico": 720, "nationalId": "219-09-9999"}));
+    assert_eq!(status, 201, "{registered}");
+    let (status, sent) = post(
+        &server,
+        "/dev/loans",
+        json!({"user": 1, "amount": ether(1), "ratePerMil": 10, "payments": 1, "periodDays": 30,
+               "minScore": 0, "fundDays": 30, "graceDays": 1}),
+    );
+    assert_eq!(status, 201, "{sent}");
+    let loan = sent["loan"].as_str().unwrap().to_owned();
+    assert_eq!(post(&server, &format!("/dev/loans/{loan}/invest"), json!({"user": 2, "amount": ether(1)})).0, 200);
+    assert_eq!(post(&server, &format!("/dev/loans/{loan}/borrow"), json!({"user": 0, "amount": ether(1)})).0, 200);
+    assert_eq!(post(&server, &format!("/dev/loans/{loan}/disburse"), json!({"user": 0})).0, 200);
+    // The installment falls due after 30 days and the grace ends a day later: the keeper reports it.
+    assert_eq!(post(&server, "/dev/clock", json!({"days": 32})).0, 200);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let view = loop {
+        let (_, view) = get(&server, &format!("/loans/{loan}"));
+        if view["status"] == "defaulted" {
+            break view;
+        }
+        assert!(Instant::now() < deadline, "no default reported: {view}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let record = &view["defaultRecords"][0];
+    assert_eq!(record["borrower"], registered["borrower"], "{view}");
+    let users: Vec<Value> =
+        get(&server, "/dev/users").1.as_array().unwrap().iter().map(|u| u["address"].clone()).collect();
+    assert!(!users.contains(&record["reporter"]), "the keeper, not a user, reported it: {view}");
+    assert_eq!(get(&server, "/market").1["defaults"], 1);
+}
+
+#[test]
+fn a_loan_that_requires_the_credit_models_approval_takes_a_proof_and_refuses_a_plain_borrow() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = start(dir.path());
+    // The German credit data's first applicant, whom the shipped model approves.
+    let attributes = "A11 6 A34 A43 1169 A65 A75 4 A93 A101 4 A121 67 A143 A152 2 A173 1 A192 A201";
+    let register = |user: u32, id: &str, attributes: Option<&str>| {
+        let mut body = json!({"user": user, "fico": 700, "nationalId": id});
+        if let Some(a) = attributes {
+            body["attributes"] = json!(a);
+        }
+        post(&server, "/dev/registrations", body)
+    };
+    assert_eq!(register(0, "219-09-9999", Some(attributes)).0, 201);
+    assert_eq!(register(4, "457-55-5462", None).0, 201);
+    let (status, refused) = register(5, "078-05-1120", Some("A11 6"));
+    assert_eq!((status, refused["field"].as_str()), (400, Some("attributes")), "{refused}");
+
+    let (status, sent) = post(
+        &server,
+        "/dev/loans",
+        json!({"user": 1, "amount": ether(1), "ratePerMil": 10, "payments": 1, "periodDays": 30,
+               "fundDays": 30, "graceDays": 10, "requiresProof": true}),
+    );
+    assert_eq!(status, 201, "{sent}");
+    let loan = sent["loan"].as_str().unwrap().to_owned();
+    let (_, view) = get(&server, &format!("/loans/{loan}"));
+    assert_ne!(view["terms"]["decisionModel"], 0, "{view}");
+
+    let borrow = |path: &str, user: u32| {
+        post(&server, &format!("/dev/loans/{loan}/{path}"), json!({"user": user, "amount": ether(1)}))
+    };
+    let (status, plain) = borrow("borrow", 0);
+    assert_eq!(status, 409, "a plain borrow from a loan that requires a proof: {plain}");
+    let (status, nothing) = borrow("borrow-with-proof", 4);
+    assert_eq!(status, 409, "an account with no committed attributes cannot prove: {nothing}");
+    let (status, proved) = borrow("borrow-with-proof", 0);
+    assert_eq!(status, 200, "{proved}");
+    let (_, view) = get(&server, &format!("/loans/{loan}"));
+    assert_eq!(view["requested"], ether(1).as_str(), "{view}");
+    let (_, account) = get(&server, &format!("/borrowers/{}", proved["from"].as_str().unwrap()));
+    let events: Vec<&str> =
+        account["history"].as_array().unwrap().iter().map(|e| e["event"].as_str().unwrap()).collect();
+    assert!(events.contains(&"DecisionProofAccepted"), "{events:?}");
+}
