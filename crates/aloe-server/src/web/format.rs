@@ -35,14 +35,14 @@ pub(super) fn days(seconds: u64) -> String {
 }
 
 /// Unix seconds as "2026-01-31 00:00 UTC".
-pub(super) fn date_time(unix: u64) -> String {
+pub fn date_time(unix: u64) -> String {
     let (year, month, day) = civil(unix / 86_400);
     let minutes = unix % 86_400 / 60;
     format!("{year:04}-{month:02}-{day:02} {:02}:{:02} UTC", minutes / 60, minutes % 60)
 }
 
 /// Unix seconds as "2026-01-31".
-pub(super) fn date(unix: u64) -> String {
+pub fn date(unix: u64) -> String {
     let (year, month, day) = civil(unix / 86_400);
     format!("{year:04}-{month:02}-{day:02}")
 }
@@ -63,7 +63,7 @@ fn civil(days: u64) -> (u64, u64, u64) {
 }
 
 /// A whole number with thousands separators ("139,157").
-pub(super) fn thousands(value: u64) -> String {
+pub fn thousands(value: u64) -> String {
     let digits = value.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

@@ -14,7 +14,7 @@
 
 mod charts;
 mod dev;
-mod format;
+pub mod format;
 mod forms;
 mod loan;
 mod market;

@@ -13,6 +13,7 @@ use aloe_defi::{Error as DefiError, Extractor, Sources};
 use aloe_ml::defi_model::{DefiModelFile, SHIPPED};
 use aloe_ml::defi_population::{AnomalyKind, population};
 use aloe_score::defi::{DAY, DefiFeatures, DefiScore, Window};
+use aloe_server::web::format::date;
 use anyhow::{Context, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -461,20 +462,6 @@ fn days_in_month(y: i64, m: u32) -> u32 {
         4 | 6 | 9 | 11 => 30,
         _ => 31,
     }
-}
-
-/// Unix seconds as `YYYY-MM-DD` (UTC).
-fn date(t: u64) -> String {
-    let z = (t / DAY) as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
 }
 
 #[cfg(test)]
