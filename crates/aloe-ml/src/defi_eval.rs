@@ -16,12 +16,16 @@
 //!    overall and per kind (anomalies of that kind against all test normals), and the quantiles of
 //!    `38.5·P + 33.5·A + 16.5·L + 11.5·C − X` for normal and anomalous test accounts.
 //!
-//! The Isolation Forest is `extended-isolation-forest` at extension level 0 (axis-parallel splits: the
-//! standard algorithm), on the min-max-normalised inputs (for axis-parallel splits drawn uniformly between
-//! a node's minimum and maximum this is the same forest in distribution as on the raw inputs). The
-//! crate draws from `thread_rng` and cannot be seeded, so its row is the median over [`ForestConfig::fits`]
-//! fits with their min and max, and it alone is not bit-reproducible; every other figure depends only on
-//! the seeds.
+//! The Isolation Forest is `rustyml`'s (`machine_learning::ensemble::IsolationForest`): the standard
+//! algorithm of Liu, Ting and Zhou (axis-parallel splits drawn uniformly between a node's minimum and
+//! maximum, subsamples drawn without replacement, depth limit ⌈log₂ ψ⌉, anomaly score
+//! `s = 2^(−E[h(x)] / c(ψ))`; the crate returns `−s`, lower meaning more anomalous, and this module
+//! negates it back), on the min-max-normalised inputs (for such splits this is the same forest in
+//! distribution as on the raw inputs). It is seeded: the row reports the forest with
+//! [`ForestConfig::seed`] (0) and, for its variance, the median, min and max over [`ForestConfig::fits`]
+//! forests. rustyml seeds tree `i` of a forest with `seed + i`, so consecutive seeds would share all
+//! but one tree; fit `k` uses seed `seed + k · trees` (0, 200, …, 1600 by default), and no two fits share
+//! a tree. Every figure depends only on the seeds.
 //!
 //! An earlier version of this evaluation reported test figures for encoder widths 16-8-2, chosen while
 //! looking at them (4,000 accounts, seed 1, a 60 / 40 split). Those widths are one of the candidates
@@ -29,8 +33,9 @@
 
 use std::fmt::Write as _;
 
-use aloe_score::defi::{DefiScore, INPUTS};
-use extended_isolation_forest::{Forest, ForestOptions};
+use aloe_score::defi::DefiScore;
+use ndarray::Array2;
+use rustyml::machine_learning::IsolationForest;
 use thiserror::Error;
 
 use crate::autoencoder::{self, AutoencoderConfig, MinMax, PenaltyRamp};
@@ -48,7 +53,10 @@ pub const QUANTILES: [f64; 5] = [0.05, 0.25, 0.5, 0.75, 0.95];
 /// The Isolation Forest baseline.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ForestConfig {
-    /// Independent fits (odd, so the median is one of them); 0 leaves the baseline out.
+    /// Seed of the reported forest (the first of the fits).
+    pub seed: u64,
+    /// Forests fitted for the spread (odd, so the median is one of them), fit `k` with
+    /// [`ForestConfig::fit_seed`]`(k)`; 0 leaves the baseline out.
     pub fits: usize,
     /// Trees per forest.
     pub trees: usize,
@@ -58,7 +66,23 @@ pub struct ForestConfig {
 
 impl Default for ForestConfig {
     fn default() -> Self {
-        Self { fits: 9, trees: 200, sample_size: 256 }
+        Self { seed: 0, fits: 9, trees: 200, sample_size: 256 }
+    }
+}
+
+impl ForestConfig {
+    /// Seed of fit `k`: `seed + k · trees`. rustyml seeds tree `i` with `seed + i`, so this is the first
+    /// seed none of the earlier fits' trees used.
+    pub fn fit_seed(&self, k: usize) -> u64 {
+        self.seed.wrapping_add((k as u64).wrapping_mul(self.trees as u64))
+    }
+
+    fn seeds(&self) -> String {
+        let all: Vec<String> = (0..self.fits).map(|k| self.fit_seed(k).to_string()).collect();
+        match all.len() {
+            0..=3 => all.join(", "),
+            n => format!("{}, {}, …, {}", all[0], all[1], all[n - 1]),
+        }
     }
 }
 
@@ -104,9 +128,9 @@ pub enum DefiEvalError {
     /// Training an autoencoder failed.
     #[error(transparent)]
     Train(#[from] TrainError),
-    /// The Isolation Forest refused its options.
+    /// The Isolation Forest refused its options or its data.
     #[error("Isolation Forest: {0}")]
-    Forest(#[from] extended_isolation_forest::Error),
+    Forest(#[from] rustyml::error::Error),
     /// The configuration leaves a split or the candidate list empty.
     #[error("bad evaluation configuration: {0}")]
     Config(&'static str),
@@ -229,11 +253,14 @@ pub struct DetectorRow {
     pub per_kind: [f64; 4],
 }
 
-/// The Isolation Forest's AUROCs over its fits: median, min and max of each column separately.
+/// The Isolation Forest's AUROCs: the seeded forest's, and the median, min and max over its fits (each
+/// column separately).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ForestRows {
-    /// Fits, trees per forest and the sample size used.
+    /// Seed, fits, trees per forest and the sample size used.
     pub config: ForestConfig,
+    /// The forest with seed `config.seed` (fit 0).
+    pub seeded: DetectorRow,
     /// Median over the fits.
     pub median: DetectorRow,
     /// Smallest.
@@ -263,7 +290,7 @@ pub struct DefiReport {
     pub sha256: String,
     /// AUROC of the seeded detectors: reconstruction error, `X`, z-score.
     pub detectors: Vec<DetectorRow>,
-    /// The Isolation Forest (not seeded), unless `forest.fits` is 0.
+    /// The Isolation Forest, unless `forest.fits` is 0.
     pub forest: Option<ForestRows>,
     /// Share of test normals and of test anomalies with `X > 0`.
     pub flagged: (f64, f64),
@@ -292,20 +319,23 @@ fn quantiles(values: &[f64]) -> [f64; 5] {
     QUANTILES.map(|q| quantile(&sorted, q))
 }
 
-fn as_array(row: &[f64]) -> [f64; INPUTS] {
-    row.try_into().expect("model inputs have INPUTS columns")
+fn matrix(rows: &[Vec<f64>]) -> Array2<f64> {
+    let d = rows.first().map_or(0, Vec::len);
+    Array2::from_shape_fn((rows.len(), d), |(i, j)| rows[i][j])
 }
 
-/// Isolation Forest scores of `test` rows, from one forest fitted on `train` rows.
-fn forest_scores(train: &[[f64; INPUTS]], test: &[[f64; INPUTS]], c: &ForestConfig) -> Result<Vec<f64>, DefiEvalError> {
-    let options = ForestOptions {
-        n_trees: c.trees,
-        sample_size: c.sample_size.min(train.len()),
-        max_tree_depth: None,
-        extension_level: 0,
-    };
-    let forest = Forest::from_slice(train, &options)?;
-    Ok(test.iter().map(|r| forest.score(r)).collect())
+/// Anomaly scores `s = 2^(−E[h(x)] / c(ψ))` (higher: more anomalous) of `test` rows, from one forest with
+/// `seed` fitted on `train` rows.
+fn forest_scores(
+    train: &Array2<f64>,
+    test: &Array2<f64>,
+    c: &ForestConfig,
+    seed: u64,
+) -> Result<Vec<f64>, DefiEvalError> {
+    let mut forest = IsolationForest::new(c.trees, c.sample_size.min(train.nrows()))?.with_random_state(seed);
+    forest.fit(train)?;
+    // rustyml returns −s (lower: more anomalous).
+    Ok(forest.score_samples(test)?.iter().map(|v| -v).collect())
 }
 
 /// Run the whole protocol.
@@ -339,10 +369,13 @@ pub fn evaluate(config: &EvalConfig) -> Result<DefiReport, DefiEvalError> {
     let forest = if config.forest.fits == 0 {
         None
     } else {
-        let train_x: Vec<[f64; INPUTS]> = normals.iter().map(|r| as_array(&scaler.apply(r))).collect();
-        let test_x: Vec<[f64; INPUTS]> = test.iter().map(|a| as_array(&scaler.apply(&inputs(a)))).collect();
+        let train_x = matrix(&normals.iter().map(|r| scaler.apply(r)).collect::<Vec<_>>());
+        let test_x = matrix(&test.iter().map(|a| scaler.apply(&inputs(a))).collect::<Vec<_>>());
         let fits = (0..config.forest.fits)
-            .map(|_| Ok(row(String::new(), &forest_scores(&train_x, &test_x, &config.forest)?)))
+            .map(|k| {
+                let scores = forest_scores(&train_x, &test_x, &config.forest, config.forest.fit_seed(k))?;
+                Ok(row("Isolation Forest".into(), &scores))
+            })
             .collect::<Result<Vec<_>, DefiEvalError>>()?;
         let summary = |q: f64| {
             let column = |get: &dyn Fn(&DetectorRow) -> f64| {
@@ -355,7 +388,7 @@ pub fn evaluate(config: &EvalConfig) -> Result<DefiReport, DefiEvalError> {
         };
         let sample_size = config.forest.sample_size.min(normals.len());
         let config = ForestConfig { sample_size, ..config.forest };
-        Some(ForestRows { config, median: summary(0.5), min: summary(0.0), max: summary(1.0) })
+        Some(ForestRows { config, seeded: fits[0].clone(), median: summary(0.5), min: summary(0.0), max: summary(1.0) })
     };
 
     let points: Vec<f64> = test.iter().map(|a| model.score(&a.features)).map(|s: DefiScore| s.points()).collect();
@@ -438,13 +471,17 @@ impl DefiReport {
             line(&d.name, plain(d));
         }
         if let Some(f) = &self.forest {
-            let cells = std::iter::once((f.median.overall, f.min.overall, f.max.overall))
-                .chain((0..4).map(|k| (f.median.per_kind[k], f.min.per_kind[k], f.max.per_kind[k])))
-                .map(|(m, lo, hi)| format!("{m:.3} [{lo:.3}–{hi:.3}]"))
-                .collect();
+            let column = |d: &DetectorRow| std::iter::once(d.overall).chain(d.per_kind).collect::<Vec<_>>();
+            let (seeded, median, min, max) = (column(&f.seeded), column(&f.median), column(&f.min), column(&f.max));
+            let cells =
+                (0..5).map(|k| format!("{:.3} [{:.3}, {:.3}–{:.3}]", seeded[k], median[k], min[k], max[k])).collect();
             let name = format!(
-                "Isolation Forest, {} trees, {} samples: median [min–max] of {} fits",
-                f.config.trees, f.config.sample_size, f.config.fits
+                "Isolation Forest (rustyml), {} trees, {} samples, seed {} [median, min–max over {} seeds {}]",
+                f.config.trees,
+                f.config.sample_size,
+                f.config.seed,
+                f.config.fits,
+                f.config.seeds(),
             );
             line(&name, cells);
         }
@@ -473,7 +510,7 @@ mod tests {
             anomaly_share: 0.2,
             candidates: vec![[6, 4, 2], [8, 4, 2]],
             autoencoder: AutoencoderConfig { epochs: 10, batch_size: 32, ..Default::default() },
-            forest: ForestConfig { fits, trees: 50, sample_size: 256 },
+            forest: ForestConfig { fits, trees: 50, ..Default::default() },
             ..Default::default()
         }
     }
@@ -495,14 +532,26 @@ mod tests {
     }
 
     #[test]
-    fn a_small_run_beats_chance_and_only_the_forest_varies() {
+    fn the_forest_is_seeded_and_scores_outliers_higher() {
+        let mut rng = SplitMix64::new(3);
+        let train: Vec<Vec<f64>> = (0..300).map(|_| (0..4).map(|_| 0.4 + 0.2 * rng.next_f64()).collect()).collect();
+        let (train, test) = (matrix(&train), matrix(&[vec![0.5; 4], vec![0.95; 4]]));
+        let c = ForestConfig { trees: 50, ..Default::default() };
+        assert_eq!((c.fit_seed(0), c.fit_seed(2)), (0, 100), "fits share no tree seed");
+        let scores = forest_scores(&train, &test, &c, 0).unwrap();
+        assert!(scores[1] > scores[0] && scores.iter().all(|s| (0.0..=1.0).contains(s)), "{scores:?}");
+        assert_eq!(scores, forest_scores(&train, &test, &c, 0).unwrap(), "same seed, same scores to the bit");
+        assert_ne!(scores, forest_scores(&train, &test, &c, c.fit_seed(1)).unwrap());
+    }
+
+    #[test]
+    fn a_small_run_beats_chance_and_is_reproducible() {
         let report = evaluate(&small(3)).unwrap();
-        let again = evaluate(&small(0)).unwrap();
-        assert_eq!(again.forest, None);
-        let seeded = DefiReport { forest: None, config: again.config.clone(), ..report.clone() };
-        assert_eq!(seeded, again, "same seeds, same figures to the bit");
+        let again = evaluate(&small(3)).unwrap();
+        assert_eq!(report, again, "same seeds, same figures to the bit, the forest's included");
         let forest = report.forest.as_ref().unwrap();
         assert!(forest.min.overall <= forest.median.overall && forest.median.overall <= forest.max.overall);
+        assert!(forest.min.overall <= forest.seeded.overall && forest.seeded.overall <= forest.max.overall);
         for d in report.detectors.iter().chain([&forest.min]) {
             assert!(d.overall > 0.6, "{}: {}", d.name, d.overall);
         }
@@ -512,6 +561,7 @@ mod tests {
         assert!(anomalous[2] < normal[2], "anomalies score lower at the median");
         let text = report.markdown();
         assert!(text.contains("| autoencoder penalty X |") && text.contains("(chosen)"), "{text}");
+        assert!(text.contains("seed 0 [median, min–max over 3 seeds 0, 50, 100]"), "{text}");
         assert_eq!(report.sha256, fit(&small(0)).unwrap().model.sha256, "eval reports the file train writes");
     }
 }

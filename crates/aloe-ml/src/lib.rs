@@ -26,7 +26,7 @@
 //!   rows, a three-plus-three-layer autoencoder (MSLE, AdamW), threshold mean + 1 std, the ramp to 20.
 //! - [`defi_population`]: a seeded population of Aave-style accounts with injected anomalies of named kinds.
 //! - [`defi_eval`]: on that population, a train / validation / test split, the encoder widths chosen on
-//!   validation, then AUROC of `X` beside an Isolation Forest and a z-score baseline, and score quantiles
+//!   validation, then AUROC of `X` beside a seeded Isolation Forest (rustyml) and a z-score baseline, and score quantiles
 //!   (`aloe model defi eval`).
 //! - [`defi_model`]: the fitted detector's hashed file (scaler, layers, ramp) and `X` for a new account.
 //!

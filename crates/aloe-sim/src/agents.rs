@@ -10,13 +10,16 @@
 //!   then resumes if the loan has not been declared in default;
 //! - strategic defaulter (probability 0.05·(1 − r)): borrows as much as it can once and never pays.
 //!
-//! It arrives on a day drawn uniformly over the first 90 % of the run, wants `0.5 + 4.5·U` ether, and after
-//! repaying a loan wants another after 15–90 days. A lender has capital `20 + 180·U` ether and a risk
-//! appetite: the lowest loan tier (minimum credit score) it funds.
+//! It registers on a day drawn uniformly over the first 90 % of the run, looks for a loan from the next day,
+//! wants `0.5 + 4.5·U` ether, and after repaying a loan wants another after 15–90 days. A share of borrowers
+//! also bring a credit file for private loan decisions ([`crate::decisions::CreditFiles::draw`]). A lender has
+//! capital `20 + 180·U` ether and a risk appetite: the riskiest loan tier it funds.
 
 use alloy::signers::local::PrivateKeySigner;
 use alloy_primitives::{Address, keccak256};
 use aloe_ml::rng::SplitMix64;
+
+use crate::decisions::CreditFiles;
 
 /// How a borrower pays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -52,6 +55,8 @@ pub struct BorrowerTraits {
     pub arrival_day: u32,
     /// What it wants to borrow, in milli-ether.
     pub want_milli: u64,
+    /// The credit file it applies with (an applicant of [`CreditFiles`]), if any.
+    pub credit_file: Option<usize>,
 }
 
 /// A lender's fixed traits.
@@ -102,8 +107,8 @@ fn normal(rng: &mut SplitMix64) -> f64 {
     (-2.0 * (1.0 - rng.next_f64()).ln()).sqrt() * (std::f64::consts::TAU * rng.next_f64()).cos()
 }
 
-/// `n` borrowers over a run of `days` days.
-pub fn borrowers(n: usize, days: u32, rng: &mut SplitMix64) -> Vec<BorrowerTraits> {
+/// `n` borrowers over a run of `days` days, some with one of `files`.
+pub fn borrowers(n: usize, days: u32, files: &CreditFiles, rng: &mut SplitMix64) -> Vec<BorrowerTraits> {
     (0..n)
         .map(|i| {
             let reliability = 0.5 * (rng.next_f64() + rng.next_f64());
@@ -125,6 +130,7 @@ pub fn borrowers(n: usize, days: u32, rng: &mut SplitMix64) -> Vec<BorrowerTrait
                 kind,
                 arrival_day: rng.below((days as usize * 9 / 10).max(1)) as u32,
                 want_milli: 500 + rng.below(4_501) as u64,
+                credit_file: files.draw(reliability, rng),
             }
         })
         .collect()

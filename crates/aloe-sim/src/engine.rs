@@ -1,7 +1,8 @@
 //! The day loop: every agent acts through the real contracts on one chain, and what happened is recorded
-//! for the report. Each day the market, in this order: registers the day's arrivals through the notary;
-//! keeps one open loan per tier (creators); lets seekers find loans with `findLoan`, score themselves with
-//! `getScore` under the loan's terms and borrow; lets lenders invest; disburses funded loans; makes the
+//! for the report. Each day the market, in this order: registers the day's arrivals through the notary
+//! (with the commitment to their credit file, if they bring one); keeps one open loan per tier (creators);
+//! lets seekers find loans with `findLoan`, score themselves with `getScore` under the loan's terms and
+//! borrow (from the decision tier with a proof of the credit model's approval); lets lenders invest; disburses funded loans; makes the
 //! day's payments; has the keeper report the defaults the chain confirms; records the owed model points;
 //! and lets lenders withdraw from settled or failed loans. Then the clock moves one day.
 
@@ -19,6 +20,7 @@ use aloe_contracts::{Error as ContractError, Loan, LoanTerms, Protocol, Revert, 
 use aloe_ml::rng::SplitMix64;
 
 use crate::agents::{self, BorrowerTraits, Kind, LenderTraits};
+use crate::decisions::{CreditFiles, Decisions};
 use crate::escrow::{DeskError, IdentityDesk};
 use crate::meter::Sent as Metered;
 use crate::report::{BorrowRecord, DayRow, Outcome, Progress, Tally};
@@ -35,21 +37,35 @@ pub const PAYMENTS: u16 = 12;
 /// Days a loan stays open for funding.
 pub const FUNDING_DAYS: u64 = 21;
 
-/// A loan tier: the minimum score a creator asks and the rate it charges (per mil per period).
+/// A loan tier: the minimum score a creator asks, whether it asks the credit model's approval instead, and
+/// the rate it charges (per mil per period).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct Tier {
     /// `minCreditScore`.
     pub min_score: u16,
     /// `intRatePerMil` per period.
     pub rate_per_mil: u16,
+    /// Borrowers prove the shipped credit model approves their committed file (`borrowWithProof`).
+    pub decision: bool,
 }
 
-/// The tiers creators offer, riskiest first.
-pub const TIERS: [Tier; 4] = [
-    Tier { min_score: 0, rate_per_mil: 30 },
-    Tier { min_score: 550, rate_per_mil: 20 },
-    Tier { min_score: 650, rate_per_mil: 14 },
-    Tier { min_score: 750, rate_per_mil: 9 },
+impl Tier {
+    /// `≥650 · 14‰`, or `model · 16‰` for the decision tier.
+    pub fn short_label(&self) -> String {
+        match self.decision {
+            true => format!("model · {}‰", self.rate_per_mil),
+            false => format!("≥{} · {}‰", self.min_score, self.rate_per_mil),
+        }
+    }
+}
+
+/// The tiers creators offer, riskiest first (by rate).
+pub const TIERS: [Tier; 5] = [
+    Tier { min_score: 0, rate_per_mil: 30, decision: false },
+    Tier { min_score: 550, rate_per_mil: 20, decision: false },
+    Tier { min_score: 0, rate_per_mil: 16, decision: true },
+    Tier { min_score: 650, rate_per_mil: 14, decision: false },
+    Tier { min_score: 750, rate_per_mil: 9, decision: false },
 ];
 
 /// Loans are sized to fill in about half their funding window at the expected demand (arrivals per day ×
@@ -109,6 +125,7 @@ pub struct Market {
     chain: SharedChain,
     metered: Metered,
     desk: IdentityDesk,
+    decisions: Decisions,
     protocol: Protocol,
     creator: Address,
     keeper: Address,
@@ -143,7 +160,8 @@ impl Market {
     ) -> Result<Self, Error> {
         let [owner, notary, creator, keeper] = agents::ROLES.map(agents::role);
         let mut rng = SplitMix64::new(config.seed);
-        let borrowers = agents::borrowers(config.borrowers, config.days, &mut rng);
+        let files = CreditFiles::german();
+        let borrowers = agents::borrowers(config.borrowers, config.days, &files, &mut rng);
         let lenders = agents::lenders(config.lenders, TIERS.len(), &mut rng);
         let rich = U256::from(10u64).pow(U256::from(30));
         for who in [owner, notary, creator, keeper]
@@ -159,6 +177,7 @@ impl Market {
             knn_upload::upload(&mut chain, &protocol.score_model, owner, &model.points, model.k, None, &mut |_| {})?;
             tally.cold_start_points = model.points.len();
         }
+        let decisions = Decisions::new(&mut chain, &protocol, owner, files, config.seed)?;
         let mut desk = IdentityDesk::new(
             &chain,
             protocol,
@@ -177,6 +196,7 @@ impl Market {
             chain,
             metered,
             desk,
+            decisions,
             protocol,
             creator,
             keeper,
@@ -185,7 +205,8 @@ impl Market {
             borrowers: borrowers
                 .into_iter()
                 .map(|traits| BorrowerState {
-                    next_seek: traits.arrival_day,
+                    // A day to register: the first look is the day after.
+                    next_seek: traits.arrival_day + 1,
                     traits,
                     registered: false,
                     position: None,
@@ -212,9 +233,12 @@ impl Market {
             }
             self.day(day)?;
             self.absorb_gas();
+            let today = self.tally.days.last().expect("the day's row");
             progress(&Progress {
                 day: day + 1,
                 days,
+                registered: today.registered,
+                active_borrowers: today.active_borrowers,
                 transactions: self.tally.transactions,
                 gas: self.tally.total_gas,
             });
@@ -272,8 +296,9 @@ impl Market {
             if b.registered || b.traits.arrival_day != day {
                 continue;
             }
-            let fico = b.traits.fico;
-            self.desk.register(&agents::signer("borrower", i), fico, &agents::national_id(i))?;
+            let (fico, file, address) = (b.traits.fico, b.traits.credit_file, b.traits.address);
+            let attributes = file.map(|f| self.decisions.register(i, address, f)).transpose()?;
+            self.desk.register(&agents::signer("borrower", i), fico, &agents::national_id(i), attributes)?;
             self.tally.registrations += 1;
             self.borrowers[i].registered = true;
         }
@@ -316,8 +341,8 @@ impl Market {
             fundDate: alloy_primitives::Uint::from(now + FUNDING_DAYS * DAY),
             gracePeriod: GRACE as u32,
             creatorFeePerMil: 10,
-            decisionModel: 0,
-            minDecisionMargin: 0,
+            decisionModel: if t.decision { self.decisions.model_index() } else { 0 },
+            minDecisionMargin: crate::decisions::MIN_MARGIN,
         }
     }
 
@@ -407,7 +432,14 @@ impl Market {
                     continue;
                 }
                 let loan = state.loan;
-                match loan.borrow(&mut self.chain, address, amount) {
+                let requested = if tier.decision {
+                    // Only a file the model approves is proved; without one this tier is closed to it.
+                    let Some(proof) = self.decisions.proof(i)? else { continue };
+                    loan.borrow_with_proof(&mut self.chain, address, amount, proof)
+                } else {
+                    loan.borrow(&mut self.chain, address, amount)
+                };
+                match requested {
                     Ok(sent) => {
                         self.sent(sent);
                     }
@@ -627,6 +659,8 @@ impl Market {
 
     fn finish(&mut self) {
         self.absorb_gas();
+        (self.tally.credit_files, self.tally.approved_files) = self.decisions.files();
+        self.tally.provers = self.decisions.provers();
     }
 
     /// Moves the metered transactions into the tally.
@@ -641,6 +675,12 @@ impl Market {
 impl From<DeskError> for Error {
     fn from(e: DeskError) -> Self {
         Error::Escrow(Box::new(e))
+    }
+}
+
+impl From<crate::decisions::DecisionError> for Error {
+    fn from(e: crate::decisions::DecisionError) -> Self {
+        Error::Decision(e)
     }
 }
 

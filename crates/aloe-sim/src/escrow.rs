@@ -23,11 +23,14 @@ use aloe_identity::{
         Registry,
         auditor::Auditor,
         lender,
-        notary::{Notary, Registration, sign_request},
+        notary::{ModelAttributes, Notary, Registration, sign_request},
     },
     store::{AuditorStore, NotaryStore},
 };
-use aloe_server::{Error as ServerError, in_process::InProcessCourier, notary::FICO_RANGE, registry::ChainRegistry};
+use aloe_server::{
+    Error as ServerError, attributes::PoseidonCommitter, in_process::InProcessCourier, notary::FICO_RANGE,
+    registry::ChainRegistry,
+};
 use rand::{SeedableRng, rngs::StdRng};
 
 /// What the desk could not do, and why (the escrow's, the chain's or a store's error). The cause is boxed:
@@ -138,7 +141,8 @@ impl IdentityDesk {
         if !protocol.bureau.is_notary(&mut owner_chain, notary.address())? {
             protocol.bureau.add_notary(&mut owner_chain, owner, notary.address())?;
         }
-        let notary = Notary::new(notary, TagKey::random(&mut rng), NotaryStore::open(&dir.join("notary.sqlite"))?);
+        let notary = Notary::new(notary, TagKey::random(&mut rng), NotaryStore::open(&dir.join("notary.sqlite"))?)
+            .with_committer(Box::new(PoseidonCommitter));
         Ok(Self {
             chain: chain.clone(),
             protocol,
@@ -162,18 +166,31 @@ impl IdentityDesk {
 
     /// Registers `borrower` with `fico` and the national identifier `national_id` through the notary
     /// (EIP-712 request signed by the borrower's key, checks, Feldman split, deliveries to every auditor,
-    /// initScoreLedger). The request is issued at the chain's current time, so it is fresh however far the
-    /// simulation has moved the clock.
-    pub fn register(&mut self, borrower: &PrivateKeySigner, fico: u16, national_id: &str) -> Result<(), DeskError> {
-        self.try_register(borrower, fico, national_id)
+    /// initScoreLedger), with the Poseidon commitment to its credit-model `attributes` if it brings them. The
+    /// request is issued at the chain's current time, so it is fresh however far the simulation has moved
+    /// the clock.
+    pub fn register(
+        &mut self,
+        borrower: &PrivateKeySigner,
+        fico: u16,
+        national_id: &str,
+        attributes: Option<ModelAttributes>,
+    ) -> Result<(), DeskError> {
+        self.try_register(borrower, fico, national_id, attributes)
             .map_err(failed(format!("registering {} (FICO {fico})", borrower.address())))
     }
 
-    fn try_register(&mut self, borrower: &PrivateKeySigner, fico: u16, national_id: &str) -> Result<(), Boxed> {
+    fn try_register(
+        &mut self,
+        borrower: &PrivateKeySigner,
+        fico: u16,
+        national_id: &str,
+        attributes: Option<ModelAttributes>,
+    ) -> Result<(), Boxed> {
         let domain = self.notary_registry.domain()?;
         let issued_at = self.notary_registry.now()?;
         let request = sign_request(borrower, self.notary.address(), fico, issued_at, domain)?;
-        let registration = Registration { national_id: national_id.to_owned(), request, attributes: None };
+        let registration = Registration { national_id: national_id.to_owned(), request, attributes };
         self.notary.register(
             &mut self.notary_registry,
             &mut self.courier,

@@ -121,23 +121,37 @@ fn returns_section(page: &mut String, r: &Report) {
     section(page, "returns", "Lenders' realised return by score band");
     page.push_str("<div class=\"row\">\n");
     page.push_str(&returns_plot(&r.returns));
-    page.push_str("<table>\n<thead><tr><th>Tier</th><th>Invested</th><th>Returned</th><th>Realised return</th></tr></thead>\n<tbody>\n");
-    for t in &r.returns {
+    page.push_str("<table>\n<thead><tr><th>Tier</th><th>Requests ended</th><th>Default rate</th><th>Invested</th><th>Returned</th><th>Realised return</th></tr></thead>\n<tbody>\n");
+    for d in &r.tier_defaults {
+        let settled = r.returns.iter().find(|t| t.tier == d.tier);
+        let money = |f: fn(&TierReturn) -> String| settled.map_or_else(|| "–".to_owned(), f);
+        let rate =
+            if d.requests == 0 { "n/a".to_owned() } else { percent_plain(d.defaults as f64 / d.requests as f64) };
         page.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            escape(&tier_label(t)),
-            escape(&ether(t.invested_ether)),
-            escape(&ether(t.returned_ether)),
-            escape(&percent(t.realised_return)),
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            escape(&tier_label(&d.tier)),
+            thousands(d.requests as u64),
+            escape(&rate),
+            escape(&money(|t| ether(t.invested_ether))),
+            escape(&money(|t| ether(t.returned_ether))),
+            escape(&money(|t| percent(t.realised_return))),
         ));
     }
     if r.returns.is_empty() {
-        page.push_str("<tr><td colspan=\"4\">No loan settled.</td></tr>\n");
+        page.push_str("<tr><td colspan=\"6\">No loan settled.</td></tr>\n");
     }
     page.push_str("</tbody>\n</table>\n</div>\n");
-    page.push_str(
-        "<p class=\"note\">Settled loans only: what their lenders got back over what they put in.</p>\n</section>\n",
-    );
+    let p = &r.private_decisions;
+    page.push_str(&format!(
+        "<p class=\"note\">Requests ended: repaid in full or confirmed in default. Money columns: settled loans only, what \
+         their lenders got back over what they put in. The model tier asks no score: {} borrowers registered a credit \
+         file (the notary committed to it on-chain), the credit model approves {}, {} of those borrowed with a \
+         zero-knowledge proof of it, and {} requests were accepted with a proof.</p>\n</section>\n",
+        thousands(p.credit_files as u64),
+        thousands(p.approved as u64),
+        thousands(p.provers as u64),
+        thousands(p.borrows_with_proof as u64),
+    ));
 }
 
 fn scores_section(page: &mut String, r: &Report) {
@@ -307,8 +321,11 @@ fn defaults_plot(days: &[DayRow]) -> String {
     })
 }
 
-fn tier_label(t: &TierReturn) -> String {
-    format!("score ≥ {}, {}‰ per period", t.tier.min_score, t.tier.rate_per_mil)
+fn tier_label(t: &Tier) -> String {
+    match t.decision {
+        true => format!("the credit model's approval (a proof), {}‰ per period", t.rate_per_mil),
+        false => format!("score ≥ {}, {}‰ per period", t.min_score, t.rate_per_mil),
+    }
 }
 
 /// One bar per tier offered (`TIERS`, riskiest first), so the axis is the same in every report; a tier
@@ -324,9 +341,7 @@ fn returns_plot(returns: &[TierReturn]) -> String {
     let (lo, hi) = (if lo < 0.0 { lo - pad } else { 0.0 }, hi + pad);
     let last = tiers.len() - 1;
     let label = |v: &SegmentValue<usize>| match v {
-        SegmentValue::CenterOf(i) => {
-            tiers.get(*i).map_or_else(String::new, |t| format!("≥{} · {}‰", t.min_score, t.rate_per_mil))
-        }
+        SegmentValue::CenterOf(i) => tiers.get(*i).map_or_else(String::new, Tier::short_label),
         _ => String::new(),
     };
     svg(|area| {
@@ -344,7 +359,7 @@ fn returns_plot(returns: &[TierReturn]) -> String {
             .x_labels(tiers.len())
             .x_label_formatter(&label)
             .y_label_formatter(&|v| axis_percent(*v))
-            .x_desc("tier: minimum score · interest per mil per period")
+            .x_desc("tier: minimum score (or the model's approval) · interest per mil per period")
             .y_desc("realised return")
             .draw()?;
         chart.draw_series(std::iter::once(PathElement::new(
@@ -660,8 +675,9 @@ mod tests {
         assert!(page.contains("No transaction."));
         assert!(!page.contains("model rotation"));
         for tier in TIERS {
-            assert!(page.contains(&format!("≥{} · {}‰", tier.min_score, tier.rate_per_mil)), "every tier on the axis");
+            assert!(page.contains(&tier.short_label()), "every tier on the axis");
         }
+        assert!(page.contains("model · 16‰"));
     }
 
     #[test]

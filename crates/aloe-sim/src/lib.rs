@@ -7,6 +7,7 @@
 //! (inline SVG from plotters). The same seed gives the same report, except the wall time.
 
 pub mod agents;
+pub mod decisions;
 pub mod engine;
 pub mod escrow;
 pub mod html;
@@ -54,6 +55,9 @@ pub enum Error {
     /// The identity escrow refused or failed.
     #[error(transparent)]
     Escrow(Box<escrow::DeskError>),
+    /// The decision model, its keys or a proof failed.
+    #[error("private decisions: {0}")]
+    Decision(Box<aloe_server::Error>),
     /// A lender reconstructed another identity than the defaulter's.
     #[error("the identity revealed for {borrower} is not the one the notary verified")]
     WrongReveal {

@@ -7,7 +7,9 @@ use std::sync::{Arc, Mutex};
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::SolCall;
 use aloe_chain::{Chain, ChainLog, LogFilter, Receipt, Result, Snapshot, TxRequest};
-use aloe_contracts::bindings::{CreditBureau as bureau, IdentityEscrow as escrow, Loan as loan};
+use aloe_contracts::bindings::{
+    CreditBureau as bureau, DecisionModels as decision_models, IdentityEscrow as escrow, Loan as loan,
+};
 
 /// The transactions sent so far: (function name, gas used), oldest first.
 pub type Sent = Arc<Mutex<Vec<(&'static str, u64)>>>;
@@ -32,9 +34,11 @@ pub fn function_name(tx: &TxRequest) -> &'static str {
         return "deploy";
     }
     let Some(selector) = tx.input.get(..4) else { return "transfer" };
-    let known: [([u8; 4], &'static str); 15] = [
+    let known: [([u8; 4], &'static str); 17] = [
         (loan::makePaymentCall::SELECTOR, "makePayment"),
         (loan::borrowCall::SELECTOR, "borrow"),
+        (loan::borrowWithProofCall::SELECTOR, "borrowWithProof"),
+        (decision_models::registerCall::SELECTOR, "registerDecisionModel"),
         (loan::disburseCall::SELECTOR, "disburse"),
         (loan::investCall::SELECTOR, "invest"),
         (loan::withdrawCall::SELECTOR, "withdraw"),

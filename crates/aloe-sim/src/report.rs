@@ -17,6 +17,10 @@ pub struct Progress {
     pub day: u32,
     /// Days in the run.
     pub days: u32,
+    /// Borrowers registered so far.
+    pub registered: usize,
+    /// Borrowers with a disbursed loan running.
+    pub active_borrowers: usize,
     /// Transactions so far (blocks on the embedded chain).
     pub transactions: u64,
     /// Gas so far.
@@ -112,6 +116,12 @@ pub struct Tally {
     pub reveals: u64,
     /// Points of the cold-start model published before the market opened (0: it started empty).
     pub cold_start_points: usize,
+    /// Borrowers registered with a credit file.
+    pub credit_files: usize,
+    /// Of which the credit model approves.
+    pub approved_files: usize,
+    /// Borrowers that borrowed with a proof (each proved once).
+    pub provers: usize,
 }
 
 impl Tally {
@@ -154,6 +164,30 @@ pub struct TierReturn {
     pub returned_ether: f64,
     /// `returned / invested − 1`.
     pub realised_return: f64,
+}
+
+/// How a tier's requests ended, where the outcome is known (repaid or defaulted).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct TierDefaults {
+    /// The tier.
+    pub tier: Tier,
+    /// Requests with a known outcome.
+    pub requests: usize,
+    /// Of which defaulted.
+    pub defaults: usize,
+}
+
+/// The private-decision path (`crate::decisions`): files committed, approved, proved, borrowed on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PrivateDecisions {
+    /// Borrowers registered with a credit file (its Poseidon commitment on-chain).
+    pub credit_files: usize,
+    /// Of which the shipped credit model approves.
+    pub approved: usize,
+    /// Borrowers that borrowed with a Groth16 proof (each proves once and reuses it).
+    pub provers: usize,
+    /// Requests accepted through `borrowWithProof`.
+    pub borrows_with_proof: usize,
 }
 
 /// The score's power to predict default, on requests whose outcome is known (repaid or defaulted).
@@ -216,6 +250,10 @@ pub struct Report {
     pub calibration: Vec<CalibrationBin>,
     /// Lenders' realised return by tier.
     pub returns: Vec<TierReturn>,
+    /// Defaults by tier.
+    pub tier_defaults: Vec<TierDefaults>,
+    /// The private-decision path.
+    pub private_decisions: PrivateDecisions,
     /// Scores at borrow time of eventual defaulters and payers (thousandths).
     pub scores_defaulters: Vec<u64>,
     /// Same, payers.
@@ -288,6 +326,21 @@ impl Report {
                 realised_return: ether(returned) / ether(invested) - 1.0,
             })
             .collect();
+        let tier_defaults = TIERS
+            .iter()
+            .enumerate()
+            .map(|(i, &tier)| {
+                let of_tier = || known.iter().filter(move |r| r.tier == i);
+                let defaults = of_tier().filter(|r| r.outcome == Outcome::Defaulted).count();
+                TierDefaults { tier, requests: of_tier().count(), defaults }
+            })
+            .collect();
+        let private_decisions = PrivateDecisions {
+            credit_files: tally.credit_files,
+            approved: tally.approved_files,
+            provers: tally.provers,
+            borrows_with_proof: tally.borrows.iter().filter(|r| TIERS[r.tier].decision).count(),
+        };
         let scores = |o: Outcome| known.iter().filter(|r| r.outcome == o).map(|r| r.score).collect();
         Self {
             partial: tally.interrupted,
@@ -303,6 +356,8 @@ impl Report {
             discrimination: discrimination_rows,
             calibration,
             returns,
+            tier_defaults,
+            private_decisions,
             scores_defaulters: scores(Outcome::Defaulted),
             scores_payers: scores(Outcome::Repaid),
             days: tally.days,

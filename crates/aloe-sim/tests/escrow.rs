@@ -50,18 +50,18 @@ fn the_lender_reveals_only_the_defaulter() {
     }
 
     // The ends of the simulation's FICO range are accepted; outside it is refused.
-    desk.register(&payer, 850, PAYER_ID).unwrap();
-    desk.register(&defaulter, 300, DEFAULTER_ID).unwrap();
-    let low = desk.register(&twin, 299, "999-88-7777").unwrap_err().to_string();
+    desk.register(&payer, 850, PAYER_ID, None).unwrap();
+    desk.register(&defaulter, 300, DEFAULTER_ID, None).unwrap();
+    let low = desk.register(&twin, 299, "999-88-7777", None).unwrap_err().to_string();
     assert!(low.contains("outside 300..=850"), "{low}");
     for who in [&payer, &defaulter] {
         let record = protocol.identity_escrow.identity_of(&mut c, who.address()).unwrap();
         assert_ne!(record.epoch, 0, "{} has an identity escrow", who.address());
     }
     // The same identity behind a fresh address, and the same address again: refused.
-    let again = desk.register(&twin, 700, DEFAULTER_ID).unwrap_err().to_string();
+    let again = desk.register(&twin, 700, DEFAULTER_ID, None).unwrap_err().to_string();
     assert!(again.contains("this identity is already registered"), "{again}");
-    let twice = desk.register(&payer, 700, "222-33-4444").unwrap_err().to_string();
+    let twice = desk.register(&payer, 700, "222-33-4444", None).unwrap_err().to_string();
     assert!(twice.contains("already registered"), "{twice}");
     assert!(protocol.bureau.verify_unused_address(&mut c, twin.address()).is_ok(), "nothing registered for the twin");
 
@@ -128,7 +128,7 @@ fn the_same_seed_gives_the_same_escrow() {
             let dir = tempfile::tempdir().unwrap();
             let (chain, protocol, _, mut desk) = deploy(dir.path(), 42);
             let borrower = dev_signer(20);
-            desk.register(&borrower, 700, DEFAULTER_ID).unwrap();
+            desk.register(&borrower, 700, DEFAULTER_ID, None).unwrap();
             let record = protocol.identity_escrow.identity_of(&mut chain.clone(), borrower.address()).unwrap();
             (desk.auditors(), record.identityTag, record.identityHash, record.escrowDigest)
         })
@@ -138,7 +138,7 @@ fn the_same_seed_gives_the_same_escrow() {
     let dir = tempfile::tempdir().unwrap();
     let (chain, protocol, _, mut other) = deploy(dir.path(), 43);
     let borrower = dev_signer(20);
-    other.register(&borrower, 700, DEFAULTER_ID).unwrap();
+    other.register(&borrower, 700, DEFAULTER_ID, None).unwrap();
     let record = protocol.identity_escrow.identity_of(&mut chain.clone(), borrower.address()).unwrap();
     assert_eq!(other.auditors(), records[0].0);
     assert_ne!((record.identityTag, record.escrowDigest), (records[0].1, records[0].3), "another seed, another escrow");
@@ -159,7 +159,7 @@ fn registrations_per_second() {
         if i > 0 && i % 100 == 0 {
             chain.clone().advance_time(DAY).unwrap();
         }
-        desk.register(borrower, 300 + (i % 551) as u16, &format!("{:09}", 100_000_000 + i)).unwrap();
+        desk.register(borrower, 300 + (i % 551) as u16, &format!("{:09}", 100_000_000 + i), None).unwrap();
     }
     let seconds = started.elapsed().as_secs_f64();
     println!("{n} registrations in {seconds:.2} s: {:.1} per second", n as f64 / seconds);

@@ -51,6 +51,17 @@ fn the_same_seed_gives_the_same_report_and_scores_rank_payers_above_defaulters()
     let lent: f64 = report.returns.iter().map(|r| r.invested_ether).sum();
     assert!(lent > 0.0 && report.returns.iter().all(|r| r.returned_ether >= 0.0));
     assert_eq!(report.transactions, report.gas.values().map(|g| g.count as u64).sum::<u64>());
+    // Private decisions: borrowers with a credit file the model approves borrow from the decision tier with a
+    // proof, each proving once; nobody else does.
+    let decisions = &report.private_decisions;
+    assert!(decisions.credit_files > 0 && decisions.approved <= decisions.credit_files, "{decisions:?}");
+    assert!(decisions.provers > 0 && decisions.provers <= decisions.approved, "{decisions:?}");
+    assert!(decisions.borrows_with_proof >= decisions.provers, "{decisions:?}");
+    assert_eq!(report.gas["borrowWithProof"].count, decisions.borrows_with_proof);
+    assert_eq!(report.gas["registerDecisionModel"].count, 1);
+    let decision_tier = report.tier_defaults.iter().find(|t| t.tier.decision).unwrap();
+    assert!(decision_tier.requests > 0, "{decision_tier:?}");
+    assert_eq!(report.tier_defaults.iter().map(|t| t.requests).sum::<usize>(), all.requests);
     // The escrow parties' transactions are metered too.
     assert_eq!(report.gas["initScoreLedger"].count, 300);
     assert!(report.gas["releaseShares"].count as u64 >= defaults);

@@ -152,7 +152,13 @@ pub(crate) fn run_command(args: Args) -> anyhow::Result<()> {
     let report = run(chain, config, &stores, model.as_ref(), &stop, &mut |p| {
         bar.set_position(u64::from(p.day));
         let seconds = started.elapsed().as_secs_f64().max(1e-9);
-        bar.set_prefix(format!("{} tx, {:.1} Mgas/s", p.transactions, p.gas as f64 / seconds / 1e6));
+        bar.set_prefix(format!(
+            "{} registered, {} repaying, {} tx, {:.1} Mgas/s",
+            p.registered,
+            p.active_borrowers,
+            p.transactions,
+            p.gas as f64 / seconds / 1e6
+        ));
     })
     .context("running the simulation")?;
     bar.finish_and_clear();
@@ -181,6 +187,11 @@ pub(crate) fn run_command(args: Args) -> anyhow::Result<()> {
             d.requests, d.defaults
         );
     }
+    let decisions = &report.private_decisions;
+    println!(
+        "  private decisions: {} credit files committed, {} approved by the model, {} borrowers proved it, {} borrows with a proof",
+        decisions.credit_files, decisions.approved, decisions.provers, decisions.borrows_with_proof
+    );
     println!("wrote {} and {}", path.display(), html.display());
     Ok(())
 }
