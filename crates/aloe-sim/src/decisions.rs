@@ -96,7 +96,6 @@ type Made = (usize, Result<[U256; 8], DecisionError>);
 /// The decision model on the chain, which borrowers it approves, and their proofs (made by a prover
 /// thread, collected when first needed).
 pub struct Decisions {
-    index: u32,
     model: Arc<RegisteredModel>,
     files: CreditFiles,
     seed: u64,
@@ -111,7 +110,7 @@ pub struct Decisions {
 
 impl std::fmt::Debug for Decisions {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Decisions").field("model", &self.index).field("files", &self.approved.len()).finish()
+        f.debug_struct("Decisions").field("model", &self.model.index).field("files", &self.approved.len()).finish()
     }
 }
 
@@ -144,7 +143,6 @@ impl Decisions {
             .spawn(move || prover(for_prover, queue, done))
             .map_err(|e| Box::new(aloe_server::Error::Io(e)))?;
         Ok(Self {
-            index: model.index,
             model,
             files,
             seed,
@@ -158,7 +156,7 @@ impl Decisions {
 
     /// The model's index in `DecisionModels` (what a loan of the decision tier names).
     pub fn model_index(&self) -> u32 {
-        self.index
+        self.model.index
     }
 
     /// Borrower `borrower` (at `address`) registers its credit file `file`: the attributes and a fresh

@@ -2,9 +2,10 @@
 //! for the report. Each day the market, in this order: registers the day's arrivals through the notary
 //! (with the commitment to their credit file, if they bring one); keeps one open loan per tier (creators);
 //! lets seekers find loans with `findLoan`, score themselves with `getScore` under the loan's terms and
-//! borrow (from the decision tier with a proof of the credit model's approval); lets lenders invest; disburses funded loans; makes the
-//! day's payments; has the keeper report the defaults the chain confirms; records the owed model points;
-//! and lets lenders withdraw from settled or failed loans. Then the clock moves one day.
+//! borrow (from the decision tier with a proof of the credit model's approval); lets lenders invest;
+//! disburses funded loans; makes the day's payments; has the keeper report the defaults the chain confirms;
+//! records the owed model points; and lets lenders withdraw from settled or failed loans. Then the clock
+//! moves one day.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicBool, Ordering};
